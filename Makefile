@@ -1,0 +1,133 @@
+# dateline: news-feed ingestion daemon (datelined) and its CLI (dateline).
+#
+#   make            build build/datelined and build/dateline
+#   make run        install missing build dependencies (as root), build, and
+#                   run datelined in the foreground on etc/dateline.yaml
+#   make check      build with ASan/UBSan and run every test
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Honours CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR.
+
+VERSION    = 0.1.0
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share/dateline
+SYSCONFDIR?= $(PREFIX)/etc
+DESTDIR   ?=
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+LDFLAGS   ?=
+PKG_CONFIG?= pkg-config
+PYTHON    ?= python3
+
+# Debian packages: building, running, and testing.  `make deps` installs the
+# missing ones when run as root; .ci/run installs them all on a fresh machine.
+DEB_BUILD = make gcc pkg-config libcurl4-openssl-dev libev-dev libsqlite3-dev \
+	    libxml2-dev libyaml-dev libjansson-dev libssl-dev
+DEB_RUN   = ca-certificates tzdata
+DEB_TEST  = python3 sqlite3 mandoc procps
+DEB_ALL   = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
+
+PKGS       = libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lev -lm
+
+WARNINGS   = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	     -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wundef \
+	     -Wcast-align -Wvla
+# Built objects go to $(O); `make check` uses a separate sanitizer tree.
+O         ?= build
+SANITIZE  ?=
+ifneq ($(SANITIZE),)
+SAN_FLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	     -fno-omit-frame-pointer
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DDATELINE_VERSION='"$(VERSION)"' \
+	     -DDATELINE_DATADIR='"$(DATADIR)"' \
+	     -DDATELINE_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	     -I src -I $(O)/gen $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+ALL_LDFLAGS= $(LDFLAGS) $(SAN_FLAGS)
+
+# Every module but the two programs' mains is in the library both link.
+LIB_SRC    = $(filter-out src/main.c src/cli.c,$(wildcard src/*.c))
+LIB_OBJ    = $(LIB_SRC:src/%.c=$(O)/obj/%.o) $(O)/obj/sqlfiles.o
+SQL_FILES  = sql/schema.sql $(sort $(wildcard sql/migrations/*.sql))
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+all: $(O)/datelined $(O)/dateline
+
+$(O)/obj/%.o: src/%.c | $(O)/gen/sqlfiles.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The SQL files are compiled in, so a binary never runs against a schema
+# from another version.
+$(O)/gen/sqlfiles.c $(O)/gen/sqlfiles.h: $(SQL_FILES) sql/embed.sh
+	@mkdir -p $(O)/gen
+	sh sql/embed.sh $(O)/gen $(SQL_FILES)
+
+$(O)/obj/sqlfiles.o: $(O)/gen/sqlfiles.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libdateline.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(O)/datelined: $(O)/obj/main.o $(O)/libdateline.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(O)/obj/main.o $(O)/libdateline.a $(PKG_LIBS)
+
+$(O)/dateline: $(O)/obj/cli.o $(O)/libdateline.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(O)/obj/cli.o $(O)/libdateline.a $(PKG_LIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/libdateline.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I tests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libdateline.a $(PKG_LIBS)
+
+tests-build: all $(UNIT_BIN)
+
+# ---------------------------------------------------------------------------
+# Tests: everything runs against the sanitizer build; the last line printed
+# is "N passed, N failed".
+check:
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 tests-build
+	@sh tests/run.sh build/san
+
+# Regenerates the golden files from the current build; review the diff.
+regen: all
+	sh tests/feeds/regen.sh $(O)
+	sh tests/config/regen.sh $(O)
+
+# ---------------------------------------------------------------------------
+deps:
+	@missing=""; for p in $(DEB_ALL); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else \
+	  echo "missing Debian packages:$$missing"; \
+	  echo "run: sudo apt-get install$$missing"; exit 1; \
+	fi
+
+print-deps:
+	@echo $(DEB_ALL)
+
+RUN_DB ?= dateline.db
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(O)/datelined -c etc/dateline.yaml --db $(RUN_DB)
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(O)/obj/*.d)
+
+.PHONY: all check regen deps print-deps run clean tests-build

@@ -1,0 +1,225 @@
+/*
+ * cli.c: the dateline command-line tool.
+ *
+ *   dateline parse [--url BASE] [--timezone ZONE] FILE|-
+ *   dateline check-config [-c CONFIG] [-v]
+ *
+ * Each subcommand is one function; output formats are those of DESIGN.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "dates.h"
+#include "feed.h"
+#include "feedjson.h"
+#include "log.h"
+#include "util.h"
+
+#define DEFAULT_CONFIG DATELINE_SYSCONFDIR "/dateline/dateline.yaml"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: dateline COMMAND [OPTIONS]\n"
+	    "\n"
+	    "commands:\n"
+	    "  parse [--url BASE] [--timezone ZONE] FILE|-\n"
+	    "        parse an RSS/Atom document and print its items as JSON Lines\n"
+	    "  check-config [-c CONFIG] [-v]\n"
+	    "        validate a configuration; -v prints the effective configuration\n"
+	    "  version\n"
+	    "        print the version\n"
+	    "\n"
+	    "Run 'dateline COMMAND --help' for a command's options.\n");
+}
+
+/*
+ * Reads all of path ("-" is stdin) into a malloc'd buffer.  Returns 0, or
+ * -1 after printing one line on stderr.
+ */
+static int
+read_input(const char *path, char **data, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "dateline: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	if (ferror(f)) {
+		fprintf(stderr, "dateline: %s: read error\n", path);
+		if (f != stdin)
+			fclose(f);
+		buf_free(&b);
+		return -1;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = b.len;
+	*data = buf_steal(&b);
+	return 0;
+}
+
+static void
+print_json_line(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (s == NULL)
+		fatalx("json_dumps failed");
+	fputs(s, stdout);
+	fputc('\n', stdout);
+	free(s);
+	json_decref(j);
+}
+
+static int
+cmd_parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "timezone", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct feed_parse_opts opts = { 0 };
+	struct feed_doc doc;
+	char err[256], *data;
+	size_t len;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "u:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u': opts.base_url = optarg; break;
+		case 't':
+			if (!date_tz_exists(optarg)) {
+				fprintf(stderr, "dateline: unknown time zone '%s'\n", optarg);
+				return 2;
+			}
+			opts.default_tz = optarg;
+			break;
+		case 'h':
+			printf("usage: dateline parse [--url BASE] [--timezone ZONE] FILE|-\n"
+			    "  --url BASE        resolve relative links against BASE\n"
+			    "  --timezone ZONE   IANA zone for times without one (default UTC)\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: dateline parse [--url BASE] [--timezone ZONE] FILE|-\n");
+		return 2;
+	}
+	if (read_input(argv[optind], &data, &len) < 0)
+		return 1;
+	feed_init();
+	if (feed_parse(data, len, &opts, &doc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dateline: %s: %s\n", argv[optind], err);
+		free(data);
+		return 1;
+	}
+	free(data);
+	print_json_line(feed_doc_to_json(&doc));
+	for (size_t i = 0; i < doc.nitems; i++)
+		print_json_line(feed_item_to_json(&doc.items[i]));
+	feed_doc_free(&doc);
+	return 0;
+}
+
+static int
+cmd_check_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = DEFAULT_CONFIG;
+	struct strlist errors = { 0 };
+	struct config *cfg;
+	int c, verbose = 0;
+
+	while ((c = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'h':
+			printf("usage: dateline check-config [-c CONFIG] [-v]\n"
+			    "  -c, --config FILE  the file to check (default %s)\n"
+			    "  -v, --verbose      print the effective configuration\n",
+			    DEFAULT_CONFIG);
+			return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: dateline check-config [-c CONFIG] [-v]\n");
+		return 2;
+	}
+	cfg = config_load(path, &errors);
+	if (cfg == NULL) {
+		for (size_t i = 0; i < errors.n; i++)
+			fprintf(stderr, "%s\n", errors.v[i]);
+		strlist_free(&errors);
+		return 1;
+	}
+	if (verbose) {
+		struct buf out;
+
+		buf_init(&out);
+		config_write(cfg, &out);
+		fputs(out.data ? out.data : "", stdout);
+		buf_free(&out);
+	}
+	config_free(cfg);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+	int rc;
+
+	log_init("dateline", LOG_LEVEL_WARNING);
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "parse") == 0)
+		rc = cmd_parse(argc, argv);
+	else if (strcmp(cmd, "check-config") == 0)
+		rc = cmd_check_config(argc, argv);
+	else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("dateline %s\n", DATELINE_VERSION);
+		rc = 0;
+	} else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		rc = 0;
+	} else {
+		fprintf(stderr, "dateline: unknown command '%s'\n", cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	xmlCleanupParser();
+	return rc;
+}

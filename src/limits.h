@@ -1,0 +1,30 @@
+/*
+ * limits.h: every bound on untrusted input, named in one place.
+ *
+ * Each is documented in dateline.yaml(5) under LIMITS.  Values a user may
+ * want to change per feed (bytes per response, timeouts) are config keys
+ * whose defaults live here; the rest are fixed.
+ */
+#ifndef DATELINE_LIMITS_H
+#define DATELINE_LIMITS_H
+
+/* Decoded bytes accepted per HTTP response (config: max_bytes). */
+#define LIMIT_RESPONSE_BYTES_DEFAULT (16LL * 1024 * 1024)
+/* Hard upper bound a config may set max_bytes to. */
+#define LIMIT_RESPONSE_BYTES_MAX (256LL * 1024 * 1024)
+/* Response header bytes accepted (all headers of one response together). */
+#define LIMIT_HEADER_BYTES (64 * 1024)
+/* Redirect hops followed per fetch. */
+#define LIMIT_REDIRECTS 5
+
+/* Items taken from one feed document; the rest are ignored (logged). */
+#define LIMIT_FEED_ITEMS 10000
+/* Bytes kept of a one-line field (title, author, guid, url, category). */
+#define LIMIT_FIELD_BYTES (64 * 1024)
+/* Bytes kept of a long field (summary, content). */
+#define LIMIT_CONTENT_BYTES (4 * 1024 * 1024)
+/* Categories and enclosures kept per item. */
+#define LIMIT_ITEM_CATEGORIES 64
+#define LIMIT_ITEM_ENCLOSURES 32
+
+#endif
