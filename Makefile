@@ -49,7 +49,7 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DDATELINE_VERSION='"$(VERSION)"' \
 	     -DDATELINE_DATADIR='"$(DATADIR)"' \
 	     -DDATELINE_SYSCONFDIR='"$(SYSCONFDIR)"' \
-	     -I src -I $(O)/gen $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+	     -iquote src -iquote $(O)/gen $(WARNINGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
 ALL_LDFLAGS= $(LDFLAGS) $(SAN_FLAGS)
 
 # Every module but the two programs' mains is in the library both link.
@@ -87,7 +87,7 @@ $(O)/dateline: $(O)/obj/cli.o $(O)/libdateline.a
 
 $(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/libdateline.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I tests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libdateline.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(ALL_LDFLAGS) -o $@ $< $(O)/libdateline.a $(PKG_LIBS)
 
 tests-build: all $(UNIT_BIN)
 
