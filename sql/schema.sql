@@ -1,0 +1,119 @@
+-- dateline database schema, version 1.
+--
+-- This file creates a new store.  Later changes are numbered files in
+-- sql/migrations/ (002-*.sql, ...), each run once, in order, inside one
+-- transaction, by whichever datelined first opens an older store; PRAGMA
+-- user_version records the version reached.
+--
+-- Times are RFC 3339 UTC text ("2024-06-19T01:05:00Z"): they sort as text
+-- and work with SQLite's date functions.
+
+-- One row per configured feed, kept (with its articles) when the feed is
+-- removed from the configuration; `active` says whether it is configured.
+CREATE TABLE feeds (
+	id                 INTEGER PRIMARY KEY,
+	name               TEXT NOT NULL UNIQUE,
+	url                TEXT NOT NULL,        -- as configured
+	kind               TEXT NOT NULL,        -- agency | epaper | site
+	agency             TEXT,
+	active             INTEGER NOT NULL DEFAULT 1,
+	created_at         TEXT NOT NULL,
+	-- polling state
+	fetch_url          TEXT,                 -- url after permanent redirects
+	redirect_url       TEXT,                 -- permanent redirect target being counted
+	redirect_count     INTEGER NOT NULL DEFAULT 0,
+	etag               TEXT,
+	last_modified      TEXT,
+	last_polled_at     TEXT,
+	last_success_at    TEXT,
+	last_new_item_at   TEXT,
+	last_status        INTEGER,              -- HTTP status of the last poll, 0 when none
+	last_error         TEXT,                 -- NULL after a successful poll
+	consecutive_errors INTEGER NOT NULL DEFAULT 0,
+	next_poll_at       TEXT,
+	gone_at            TEXT,                 -- set on 410 Gone: no longer polled
+	title              TEXT,                 -- the feed's own title
+	site_url           TEXT,
+	polls              INTEGER NOT NULL DEFAULT 0,
+	items_seen         INTEGER NOT NULL DEFAULT 0
+);
+
+-- One row per distinct story text (by content hash).
+CREATE TABLE stories (
+	id               INTEGER PRIMARY KEY,
+	content_hash     TEXT NOT NULL UNIQUE,   -- lowercase hex SHA-256
+	title            TEXT,
+	agency           TEXT,
+	first_seen_at    TEXT NOT NULL,
+	first_article_id INTEGER                 -- REFERENCES articles(id), set after insert
+);
+
+-- One row per article page (feed item), wherever it was published.
+CREATE TABLE articles (
+	id             INTEGER PRIMARY KEY,
+	feed_id        INTEGER NOT NULL REFERENCES feeds(id),
+	story_id       INTEGER REFERENCES stories(id),
+	guid           TEXT,
+	url            TEXT UNIQUE,              -- canonical URL
+	title          TEXT,
+	byline         TEXT,
+	agency         TEXT,
+	dateline       TEXT,
+	summary        TEXT,                     -- the feed's teaser, plain text
+	body           TEXT,                     -- plain text, paragraphs separated by a blank line
+	content_html   TEXT,                     -- sanitized HTML from the feed
+	categories     TEXT,                     -- JSON array of strings
+	enclosures     TEXT,                     -- JSON array of {url, type, length}
+	content_hash   TEXT,
+	auto_published INTEGER NOT NULL DEFAULT 0,
+	published_at   TEXT,
+	updated_at     TEXT,                     -- the source's own update time
+	first_seen_at  TEXT NOT NULL,            -- when dateline first stored it
+	changed_at     TEXT                      -- when dateline last saw its text change
+);
+CREATE UNIQUE INDEX articles_feed_guid ON articles(feed_id, guid) WHERE guid IS NOT NULL;
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_published ON articles(published_at);
+CREATE INDEX articles_first_seen ON articles(first_seen_at);
+
+CREATE TABLE entities (
+	id   INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL CHECK (kind IN ('person', 'org', 'place')),
+	UNIQUE (name, kind)
+);
+
+CREATE TABLE article_entities (
+	article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+	entity_id  INTEGER NOT NULL REFERENCES entities(id),
+	mentions   INTEGER NOT NULL DEFAULT 1,
+	PRIMARY KEY (article_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX article_entities_entity ON article_entities(entity_id);
+
+-- "Related Stories" links found on article pages.
+CREATE TABLE links (
+	article_id        INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+	url               TEXT NOT NULL,
+	title             TEXT,
+	category          TEXT,
+	target_article_id INTEGER REFERENCES articles(id),
+	PRIMARY KEY (article_id, url)
+) WITHOUT ROWID;
+
+-- Copies of each story: how many outlets ran it, first and last seen.
+CREATE VIEW story_copies AS
+SELECT s.id                          AS story_id,
+       s.title                       AS title,
+       s.agency                      AS agency,
+       count(a.id)                   AS copies,
+       count(DISTINCT a.feed_id)     AS outlets,
+       min(a.first_seen_at)          AS first_seen_at,
+       max(a.first_seen_at)          AS last_seen_at,
+       CAST(round((julianday(max(a.first_seen_at)) -
+                   julianday(min(a.first_seen_at))) * 1440) AS INTEGER)
+                                     AS spread_minutes
+FROM stories s JOIN articles a ON a.story_id = s.id
+GROUP BY s.id;
+
+PRAGMA user_version = 1;

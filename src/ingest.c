@@ -1,0 +1,204 @@
+/*
+ * ingest.c: one fetched feed document -> articles and stories in one
+ * transaction.
+ */
+#include "ingest.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "dates.h"
+#include "feed.h"
+#include "limits.h"
+#include "log.h"
+#include "syndicate.h"
+#include "text.h"
+#include "url.h"
+#include "util.h"
+
+char *
+ingest_charset(const char *content_type)
+{
+	const char *p;
+	size_t n;
+
+	if (content_type == NULL)
+		return NULL;
+	for (p = content_type; (p = strchr(p, ';')) != NULL;) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "charset=", 8) != 0)
+			continue;
+		p += 8;
+		if (*p == '"')
+			p++;
+		n = strcspn(p, "\"; \t");
+		if (n == 0 || n > 40)
+			return NULL;
+		return xstrndup(p, n);
+	}
+	return NULL;
+}
+
+static char *
+json_string_array(char *const *v, size_t n)
+{
+	json_t *a;
+	char *s;
+
+	if (n == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static char *
+json_enclosures(const struct feed_item *it)
+{
+	json_t *a;
+	char *s;
+
+	if (it->nenclosures == 0)
+		return NULL;
+	a = json_array();
+	for (size_t i = 0; i < it->nenclosures; i++) {
+		const struct feed_enclosure *e = &it->enclosures[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "url", json_string(e->url));
+		json_object_set_new(o, "type", e->type ? json_string(e->type) : json_null());
+		json_object_set_new(o, "length", e->length >= 0 ? json_integer(e->length) : json_null());
+		json_array_append_new(a, o);
+	}
+	s = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(a);
+	return s;
+}
+
+/* Stores one item; 0 or -1 (err set). */
+static int
+ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
+    const struct feed_item *it, int64_t now, struct ingest_stats *stats,
+    char *err, size_t errlen)
+{
+	struct article a = { 0 };
+	char hash[CONTENT_HASH_LEN];
+	char *url = NULL, *body = NULL, *cats = NULL, *encl = NULL;
+	enum store_outcome outcome;
+	int rc = -1;
+
+	if (it->url)
+		url = url_canonical(it->url);
+	if (url == NULL && it->guid == NULL) {
+		/* Nothing identifies the item: it could never be updated, only duplicated. */
+		stats->skipped++;
+		return 0;
+	}
+	/* The body is the fullest text the feed gives: content, else summary. */
+	if (it->content && it->content[0])
+		body = text_from_html(it->content, strlen(it->content));
+	else if (it->summary)
+		body = xstrdup(it->summary);
+	cats = json_string_array(it->categories, it->ncategories);
+	encl = json_enclosures(it);
+
+	a.guid = it->guid;
+	a.url = url;
+	a.title = it->title;
+	a.byline = it->author;
+	a.agency = conf->agency;
+	a.summary = it->summary;
+	a.body = body;
+	a.content_html = it->content;
+	a.categories_json = cats;
+	a.enclosures_json = encl;
+	a.published_at = it->published;
+	a.updated_at = it->updated;
+	if (body && syndicate_content_hash(body, hash) == 0)
+		a.content_hash = hash;
+	else if (it->title && syndicate_content_hash(it->title, hash) == 0)
+		a.content_hash = hash;  /* NOTE: no text at all: the title stands in */
+
+	if (store_article_upsert(st, feed_id, &a, now, &outcome, NULL) < 0) {
+		snprintf(err, errlen, "storing item %s: %s", it->guid ? it->guid : url,
+		    store_errmsg(st));
+		goto out;
+	}
+	switch (outcome) {
+	case STORE_NEW: stats->added++; break;
+	case STORE_CHANGED: stats->changed++; break;
+	case STORE_UNCHANGED: stats->unchanged++; break;
+	}
+	rc = 0;
+out:
+	free(url);
+	free(body);
+	free(cats);
+	free(encl);
+	return rc;
+}
+
+int
+ingest_feed_document(struct store *st, const struct feed_conf *conf,
+    struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
+    struct ingest_stats *stats, char *err, size_t errlen)
+{
+	struct feed_parse_opts opts = { 0 };
+	struct feed_doc fd;
+	char perr[256];
+	char *charset = ingest_charset(doc->content_type);
+
+	memset(stats, 0, sizeof(*stats));
+	opts.base_url = doc->url;
+	opts.http_charset = charset;
+	opts.default_tz = conf->timezone;
+	if (feed_parse(doc->body, doc->len, &opts, &fd, perr, sizeof(perr)) < 0) {
+		snprintf(err, errlen, "%s", perr);
+		free(charset);
+		return -1;
+	}
+	free(charset);
+	stats->items = fd.nitems;
+	stats->partial = fd.partial;
+	if (fd.items_dropped)
+		log_warnx("feed %s: %zu items beyond the limit of %d ignored", conf->name,
+		    fd.items_dropped, LIMIT_FEED_ITEMS);
+	if (store_begin(st) < 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(st));
+		feed_doc_free(&fd);
+		return -1;
+	}
+	for (size_t i = 0; i < fd.nitems; i++)
+		if (ingest_item(st, conf, fs->id, &fd.items[i], now, stats, err, errlen) < 0)
+			goto fail;
+	if (stats->added)
+		fs->last_new_item_at = now;
+	if (fd.title)
+		feed_state_set(&fs->title, fd.title);
+	if (fd.url)
+		feed_state_set(&fs->site_url, fd.url);
+	if (store_feed_save(st, fs) < 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(st));
+		goto fail;
+	}
+	if (store_commit(st) < 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(st));
+		goto fail;
+	}
+	feed_doc_free(&fd);
+	return 0;
+fail:
+	store_rollback(st);
+	feed_doc_free(&fd);
+	return -1;
+}

@@ -1,0 +1,44 @@
+/*
+ * ingest.h: the pipeline from one fetched document to one store
+ * transaction: parse, normalize, hash, store.
+ */
+#ifndef DATELINE_INGEST_H
+#define DATELINE_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct ingest_stats {
+	size_t items;        /* items in the document */
+	size_t added;        /* new articles */
+	size_t changed;      /* articles whose content changed */
+	size_t unchanged;
+	size_t skipped;      /* items without a usable link or guid */
+	int partial;         /* the document was malformed and recovered */
+};
+
+/* What ingest needs to know of the HTTP response. */
+struct ingest_doc {
+	const char *body;
+	size_t len;
+	const char *url;           /* the final URL, for relative links */
+	const char *content_type;  /* or NULL */
+};
+
+/*
+ * Parses doc as a feed of conf and stores its items, then fs, all in one
+ * transaction.  On success fs->last_new_item_at and the feed's title and
+ * site url are updated.  Returns 0, or -1 with a one-line reason in err
+ * (nothing is written then: the caller records the error).
+ */
+int ingest_feed_document(struct store *st, const struct feed_conf *conf,
+    struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
+    struct ingest_stats *stats, char *err, size_t errlen);
+
+/* The charset parameter of a Content-Type value, malloc'd, or NULL. */
+char *ingest_charset(const char *content_type);
+
+#endif

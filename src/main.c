@@ -1,0 +1,323 @@
+/*
+ * main.c: datelined, the feed ingestion daemon.
+ *
+ *   datelined [-c CONFIG] [--db FILE] [--once] [-d] [-n]
+ *
+ * Start-up order: logging, configuration, libraries, store, event loop,
+ * fetcher, poller, signals; shutdown in reverse.  Everything runs on one
+ * libev loop: parsing and storing happen between I/O events.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <ev.h>
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "dates.h"
+#include "feed.h"
+#include "fetch.h"
+#include "log.h"
+#include "notify.h"
+#include "poller.h"
+#include "store.h"
+#include "util.h"
+
+#define DEFAULT_CONFIG DATELINE_SYSCONFDIR "/dateline/dateline.yaml"
+/* How often the WAL is folded back and truncated, and STATUS= refreshed. */
+#define CHECKPOINT_INTERVAL 300.0
+#define STATUS_INTERVAL 15.0
+
+struct daemon {
+	struct ev_loop *loop;
+	const char *config_path;
+	const char *db_override;
+	int debug;
+	int once;
+	struct config *cfg;
+	struct store *store;
+	struct fetcher *fetcher;
+	struct poller *poller;
+	ev_signal sigterm, sigint, sighup;
+	ev_timer watchdog, status, checkpoint;
+	int exit_code;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: datelined [-c CONFIG] [--db FILE] [--once] [-d] [-n]\n"
+	    "  -c, --config FILE  configuration (default %s)\n"
+	    "      --db FILE      use FILE as the database instead of the configured one\n"
+	    "      --once         poll every feed once, store, and exit\n"
+	    "  -d, --debug        log debug messages\n"
+	    "  -n, --check        check the configuration and exit\n"
+	    "  -V, --version      print the version and exit\n",
+	    DEFAULT_CONFIG);
+}
+
+/* Loads and validates the config; prints every error.  NULL on failure. */
+static struct config *
+load_config(struct daemon *d)
+{
+	struct strlist errors = { 0 };
+	struct config *cfg = config_load(d->config_path, &errors);
+
+	for (size_t i = 0; i < errors.n; i++)
+		log_err("%s", errors.v[i]);
+	strlist_free(&errors);
+	if (cfg && d->db_override) {
+		free(cfg->database);
+		cfg->database = xstrdup(d->db_override);
+	}
+	return cfg;
+}
+
+static void
+apply_log_level(struct daemon *d)
+{
+	int level = d->debug ? LOG_LEVEL_DEBUG : log_level_parse(d->cfg->log_level);
+
+	log_set_level(level < 0 ? LOG_LEVEL_INFO : (enum log_level)level);
+}
+
+static void
+update_status(struct daemon *d)
+{
+	struct poller_status s;
+	char ago[64] = "never";
+
+	poller_status(d->poller, &s);
+	if (s.last_new_item != DATE_UNSET) {
+		double secs = now_wall() - (double)s.last_new_item;
+
+		if (secs < 90)
+			snprintf(ago, sizeof(ago), "%.0f s ago", secs < 0 ? 0 : secs);
+		else if (secs < 5400)
+			snprintf(ago, sizeof(ago), "%.0f min ago", secs / 60);
+		else
+			snprintf(ago, sizeof(ago), "%.1f h ago", secs / 3600);
+	}
+	notify_send("STATUS=%d feed%s, %d failing, last new article %s", s.feeds,
+	    s.feeds == 1 ? "" : "s", s.failing, ago);
+}
+
+static void
+stop(struct daemon *d, const char *why)
+{
+	log_info("%s; stopping", why);
+	notify_send("STOPPING=1");
+	/* No transaction is ever open between events: cancelling loses nothing. */
+	poller_free(d->poller);
+	d->poller = NULL;
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void
+on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	stop(d, w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+/*
+ * SIGHUP: the new file is read and validated whole before anything
+ * changes; a broken file leaves the running configuration in place.
+ * NOTE: libev folds signals that arrive while one is being handled into
+ * one callback, so a burst of SIGHUPs costs at most a couple of reloads.
+ */
+static void
+on_reload(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	struct config *cfg;
+	struct timespec ts;
+
+	(void)loop;
+	(void)revents;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	notify_send("RELOADING=1\nMONOTONIC_USEC=%lld",
+	    (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
+	log_info("SIGHUP: reloading %s", d->config_path);
+	cfg = load_config(d);
+	if (cfg == NULL) {
+		log_err("reload failed: %s has errors; keeping the running configuration",
+		    d->config_path);
+	} else if (strcmp(cfg->database, d->cfg->database) != 0) {
+		log_err("reload: the database cannot change while running (%s); restart "
+		    "datelined to use it; keeping the running configuration", cfg->database);
+		config_free(cfg);
+	} else {
+		if (poller_apply(d->poller, cfg) < 0)
+			log_warnx("reload: some feeds could not be registered in the store; "
+			    "they are tried again at the next reload");
+		config_free(d->cfg);
+		d->cfg = cfg;
+		apply_log_level(d);
+		log_info("reloaded: %zu feed%s configured", cfg->nfeeds,
+		    cfg->nfeeds == 1 ? "" : "s");
+	}
+	notify_send("READY=1");
+	update_status(d);
+}
+
+static void
+on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	notify_send("WATCHDOG=1");
+}
+
+static void
+on_status(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	update_status(w->data);
+}
+
+static void
+on_checkpoint(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (store_checkpoint(d->store) < 0)
+		log_debug("%s", store_errmsg(d->store));
+}
+
+static void
+once_finished(void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info("--once: every feed polled");
+	ev_break(d->loop, EVBREAK_ALL);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d = { 0 };
+	char err[512];
+	int c, check_only = 0;
+
+	log_init("datelined", LOG_LEVEL_INFO);
+	d.config_path = DEFAULT_CONFIG;
+	while ((c = getopt_long(argc, argv, "c:dnVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': d.config_path = optarg; break;
+		case 'D': d.db_override = optarg; break;
+		case 'o': d.once = 1; break;
+		case 'd': d.debug = 1; break;
+		case 'n': check_only = 1; break;
+		case 'V': printf("datelined %s\n", DATELINE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (d.debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	d.cfg = load_config(&d);
+	if (d.cfg == NULL) {
+		log_err("%s: configuration refused", d.config_path);
+		return 1;
+	}
+	if (check_only) {
+		config_free(d.cfg);
+		return 0;
+	}
+	apply_log_level(&d);
+	notify_init();
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	feed_init();
+
+	d.store = store_open(d.cfg->database, STORE_READWRITE, err, sizeof(err));
+	if (d.store == NULL) {
+		log_err("%s", err);
+		config_free(d.cfg);
+		curl_global_cleanup();
+		xmlCleanupParser();
+		return 1;
+	}
+	d.loop = ev_default_loop(EVFLAG_AUTO);
+	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
+	d.poller = poller_new(d.loop, d.store, d.fetcher, d.once, once_finished, &d);
+
+	ev_signal_init(&d.sigterm, on_stop_signal, SIGTERM);
+	ev_signal_init(&d.sigint, on_stop_signal, SIGINT);
+	ev_signal_init(&d.sighup, on_reload, SIGHUP);
+	d.sigterm.data = d.sigint.data = d.sighup.data = &d;
+	ev_signal_start(d.loop, &d.sigterm);
+	ev_signal_start(d.loop, &d.sigint);
+	if (!d.once)
+		ev_signal_start(d.loop, &d.sighup);
+	if (notify_watchdog_interval() > 0) {
+		ev_timer_init(&d.watchdog, on_watchdog, 0., notify_watchdog_interval());
+		ev_timer_again(d.loop, &d.watchdog);
+	}
+	ev_timer_init(&d.status, on_status, STATUS_INTERVAL, STATUS_INTERVAL);
+	d.status.data = &d;
+	ev_timer_init(&d.checkpoint, on_checkpoint, CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL);
+	d.checkpoint.data = &d;
+	if (!d.once) {
+		ev_timer_start(d.loop, &d.status);
+		ev_timer_start(d.loop, &d.checkpoint);
+	}
+
+	log_info("dateline %s: %zu feed%s, database %s%s", DATELINE_VERSION,
+	    d.cfg->nfeeds, d.cfg->nfeeds == 1 ? "" : "s", d.cfg->database,
+	    d.once ? " (--once)" : "");
+	/* Feeds the store could not register are logged; the others go on. */
+	poller_apply(d.poller, d.cfg);
+	notify_send("READY=1");
+	update_status(&d);
+
+	ev_run(d.loop, 0);
+
+	poller_free(d.poller);
+	fetcher_free(d.fetcher);
+	ev_signal_stop(d.loop, &d.sigterm);
+	ev_signal_stop(d.loop, &d.sigint);
+	ev_signal_stop(d.loop, &d.sighup);
+	ev_timer_stop(d.loop, &d.watchdog);
+	ev_timer_stop(d.loop, &d.status);
+	ev_timer_stop(d.loop, &d.checkpoint);
+	store_checkpoint(d.store);
+	store_close(d.store);
+	config_free(d.cfg);
+	ev_loop_destroy(d.loop);
+	curl_global_cleanup();
+	xmlCleanupParser();
+	notify_close();
+	log_info("stopped");
+	return d.exit_code;
+}

@@ -1,0 +1,482 @@
+/*
+ * poller.c: per-feed timers and the outcome of each poll.
+ */
+#include "poller.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "dates.h"
+#include "fetch.h"
+#include "ingest.h"
+#include "log.h"
+#include "sched.h"
+#include "store.h"
+#include "util.h"
+
+/* A 301/308 must be seen this many polls in a row before the feed moves. */
+#define REDIRECT_SIGHTINGS 3
+
+struct feed_run {
+	struct poller *p;
+	const struct feed_conf *conf;
+	struct feed_state st;
+	ev_timer timer;
+	struct fetch *inflight;
+	int polled;             /* once mode: this feed's poll is recorded */
+	int mark;               /* poller_apply: still configured */
+};
+
+struct poller {
+	struct ev_loop *loop;
+	struct store *store;
+	struct fetcher *fetcher;
+	const struct config *cfg;
+	struct feed_run **runs;  /* sorted by name */
+	size_t nruns;
+	int once;
+	size_t once_pending;
+	void (*all_done)(void *);
+	void *arg;
+	uint64_t rng;
+};
+
+static void feed_poll(struct feed_run *r);
+
+/* xorshift64*: jitter only needs to be cheap and differ between processes. */
+static double
+rnd(struct poller *p)
+{
+	p->rng ^= p->rng >> 12;
+	p->rng ^= p->rng << 25;
+	p->rng ^= p->rng >> 27;
+	return (double)((p->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+}
+
+static struct sched_policy
+policy(const struct feed_conf *c)
+{
+	struct sched_policy sp = { c->interval, c->retry_min, c->retry_max };
+
+	return sp;
+}
+
+static const char *
+feed_url(const struct feed_run *r)
+{
+	return r->st.fetch_url ? r->st.fetch_url : r->conf->url;
+}
+
+static void
+schedule(struct feed_run *r, double delay)
+{
+	struct poller *p = r->p;
+
+	ev_timer_stop(p->loop, &r->timer);
+	if (p->once)
+		return;
+	if (delay < 0)
+		delay = 0;
+	ev_timer_set(&r->timer, delay, 0.);
+	ev_timer_start(p->loop, &r->timer);
+	r->st.next_poll_at = (int64_t)(now_wall() + delay);
+	log_debug("feed %s: next poll in %.0fs", r->conf->name, delay);
+}
+
+static void
+once_done(struct feed_run *r)
+{
+	struct poller *p = r->p;
+
+	if (!p->once || r->polled)
+		return;
+	r->polled = 1;
+	if (--p->once_pending == 0 && p->all_done)
+		p->all_done(p->arg);
+}
+
+static void
+timer_fired(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	feed_poll(w->data);
+}
+
+/* Records a failed poll: state, log line, backoff. */
+static void
+poll_failed(struct feed_run *r, const char *why, double retry_after)
+{
+	struct feed_state *s = &r->st;
+	struct sched_policy sp;
+	double delay;
+
+	s->consecutive_errors++;
+	feed_state_set(&s->last_error, why);
+	sp = policy(r->conf);
+	delay = sched_after_error(&sp, s->consecutive_errors, retry_after, rnd(r->p));
+	log_warnx("feed %s: %s (error %d in a row; retrying in %.0fs)", r->conf->name,
+	    why, s->consecutive_errors, delay);
+	schedule(r, delay);
+	if (store_feed_save(r->p->store, s) < 0)
+		log_warnx("feed %s: cannot record the error: %s", r->conf->name,
+		    store_errmsg(r->p->store));
+}
+
+/* Counts permanent redirects and moves the feed after enough sightings. */
+static void
+track_redirect(struct feed_run *r, const struct fetch_result *res)
+{
+	struct feed_state *s = &r->st;
+
+	if (res->permanent_url == NULL || strcmp(res->permanent_url, feed_url(r)) == 0) {
+		feed_state_set(&s->redirect_url, NULL);
+		s->redirect_count = 0;
+		return;
+	}
+	if (str_eq_null(s->redirect_url, res->permanent_url))
+		s->redirect_count++;
+	else {
+		feed_state_set(&s->redirect_url, res->permanent_url);
+		s->redirect_count = 1;
+	}
+	if (s->redirect_count >= REDIRECT_SIGHTINGS) {
+		log_notice("feed %s: moved permanently to %s (seen %d times); polling "
+		    "the new address", r->conf->name, res->permanent_url, s->redirect_count);
+		feed_state_set(&s->fetch_url, res->permanent_url);
+		feed_state_set(&s->redirect_url, NULL);
+		s->redirect_count = 0;
+	}
+}
+
+static void
+poll_done(const struct fetch_result *res, void *arg)
+{
+	struct feed_run *r = arg;
+	struct feed_state *s = &r->st;
+	struct ingest_stats stats;
+	struct sched_policy sp;
+	int64_t now = (int64_t)now_wall();
+	char err[512], *old_etag, *old_lm;
+	int64_t old_success, old_new;
+	int old_errors;
+
+	r->inflight = NULL;
+	s->last_polled_at = now;
+	s->last_status = (int)res->status;
+	if (!res->ok) {
+		poll_failed(r, res->error, -1);
+		goto out;
+	}
+	if (res->status == 410) {
+		s->gone_at = now;
+		s->consecutive_errors++;
+		feed_state_set(&s->last_error, "HTTP 410 Gone: the server says the feed "
+		    "was removed; no longer polled (its articles are kept)");
+		log_warnx("feed %s: HTTP 410 Gone from %s; polling stopped", r->conf->name,
+		    res->final_url);
+		ev_timer_stop(r->p->loop, &r->timer);
+		s->next_poll_at = DATE_UNSET;
+		if (store_feed_save(r->p->store, s) < 0)
+			log_warnx("feed %s: cannot record the error: %s", r->conf->name,
+			    store_errmsg(r->p->store));
+		goto out;
+	}
+	if (res->status == 429 || res->status == 503) {
+		snprintf(err, sizeof(err), "HTTP %ld%s", res->status,
+		    res->status == 429 ? " Too Many Requests" : " Service Unavailable");
+		poll_failed(r, err, res->retry_after);
+		goto out;
+	}
+	if (res->status != 304 && (res->status < 200 || res->status > 299)) {
+		snprintf(err, sizeof(err), "HTTP %ld from %s", res->status, res->final_url);
+		poll_failed(r, err, -1);
+		goto out;
+	}
+
+	/* A response: the feed answered.  Success state first, then ingest. */
+	track_redirect(r, res);
+	old_errors = s->consecutive_errors;
+	old_success = s->last_success_at;
+	old_new = s->last_new_item_at;
+	s->consecutive_errors = 0;
+	s->last_success_at = now;
+	sp = policy(r->conf);
+	schedule(r, sched_after_success(&sp, rnd(r->p)));
+	if (res->status == 304) {
+		feed_state_set(&s->last_error, NULL);
+		log_debug("feed %s: not modified (%.2fs)", r->conf->name, res->seconds);
+		if (store_feed_save(r->p->store, s) < 0)
+			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
+			    store_errmsg(r->p->store));
+		goto out;
+	}
+	old_etag = s->etag;
+	old_lm = s->last_modified;
+	s->etag = xstrdup_or_null(res->etag);
+	s->last_modified = xstrdup_or_null(res->last_modified);
+	feed_state_set(&s->last_error, NULL);
+	if (ingest_feed_document(r->p->store, r->conf, s, &(struct ingest_doc){
+	    res->body, res->len, res->final_url, res->content_type }, now, &stats,
+	    err, sizeof(err)) < 0) {
+		/* Keep the old validators: a 304 must not hide a broken document. */
+		free(s->etag);
+		free(s->last_modified);
+		s->etag = old_etag;
+		s->last_modified = old_lm;
+		s->consecutive_errors = old_errors;
+		s->last_success_at = old_success;
+		s->last_new_item_at = old_new;
+		poll_failed(r, err, -1);
+		goto out;
+	}
+	free(old_etag);
+	free(old_lm);
+	if (stats.added || stats.changed || stats.partial)
+		log_info("feed %s: %zu items, %zu new, %zu changed%s (%.2fs)", r->conf->name,
+		    stats.items, stats.added, stats.changed,
+		    stats.partial ? ", document malformed and partly recovered" : "",
+		    res->seconds);
+	else
+		log_debug("feed %s: %zu items, none new (%.2fs)", r->conf->name, stats.items,
+		    res->seconds);
+out:
+	once_done(r);
+}
+
+static void
+feed_poll(struct feed_run *r)
+{
+	const struct feed_conf *c = r->conf;
+	struct fetch_request req = { 0 };
+
+	if (r->inflight)
+		return;
+	req.url = feed_url(r);
+	req.etag = r->st.etag;
+	req.last_modified = r->st.last_modified;
+	req.user_agent = r->p->cfg->user_agent;
+	req.timeout = c->timeout;
+	req.connect_timeout = c->connect_timeout;
+	req.max_bytes = c->max_bytes;
+	req.allow_private = c->allow_private;
+	req.done = poll_done;
+	req.arg = r;
+	log_debug("feed %s: polling %s", c->name, req.url);
+	r->inflight = fetcher_start(r->p->fetcher, &req);
+}
+
+static int
+run_cmp(const void *a, const void *b)
+{
+	const struct feed_run *const *x = a, *const *y = b;
+
+	return strcmp((*x)->conf->name, (*y)->conf->name);
+}
+
+static struct feed_run *
+run_find(struct poller *p, const char *name)
+{
+	size_t lo = 0, hi = p->nruns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, p->runs[mid]->conf->name);
+
+		if (c == 0)
+			return p->runs[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static void
+run_stop(struct feed_run *r)
+{
+	ev_timer_stop(r->p->loop, &r->timer);
+	if (r->inflight) {
+		fetcher_cancel(r->p->fetcher, r->inflight);
+		r->inflight = NULL;
+	}
+}
+
+static void
+run_free(struct feed_run *r)
+{
+	run_stop(r);
+	feed_state_free(&r->st);
+	free(r);
+}
+
+/* Whether a feed should be polled at all. */
+static int
+run_pollable(const struct feed_run *r)
+{
+	return r->conf->enabled && r->st.gone_at == DATE_UNSET;
+}
+
+int
+poller_apply(struct poller *p, const struct config *cfg)
+{
+	struct feed_run **runs = xcalloc(cfg->nfeeds ? cfg->nfeeds : 1, sizeof(*runs));
+	struct feed_run **due = xcalloc(cfg->nfeeds ? cfg->nfeeds : 1, sizeof(*due));
+	char **names = xcalloc(cfg->nfeeds ? cfg->nfeeds : 1, sizeof(*names));
+	size_t n = 0, ndue = 0;
+	int64_t now = (int64_t)now_wall();
+	int rc = 0;
+
+	p->cfg = cfg;
+	for (size_t i = 0; i < cfg->nfeeds; i++) {
+		const struct feed_conf *c = &cfg->feeds[i];
+		struct feed_run *r = run_find(p, c->name);
+		struct feed_state fresh;
+		int url_changed = 0, was_pollable = 0;
+
+		names[i] = c->name;
+		if (store_feed_register(p->store, c, &fresh) < 0) {
+			rc = -1;
+			if (r == NULL)
+				continue;   /* tried again at the next reload */
+			memset(&fresh, 0, sizeof(fresh));
+			fresh.id = r->st.id;
+		}
+		if (r == NULL) {
+			r = xcalloc(1, sizeof(*r));
+			r->p = p;
+			r->st = fresh;
+			ev_timer_init(&r->timer, timer_fired, 0., 0.);
+			r->timer.data = r;
+		} else {
+			url_changed = strcmp(r->conf->url, c->url) != 0;
+			was_pollable = run_pollable(r);
+			if (url_changed) {
+				/* The store reset the state that belonged to the old url. */
+				run_stop(r);
+				feed_state_free(&r->st);
+				r->st = fresh;
+			} else
+				feed_state_free(&fresh);
+		}
+		r->mark = 1;
+		r->conf = c;
+		runs[n++] = r;
+
+		if (!run_pollable(r)) {
+			run_stop(r);
+			if (!c->enabled)
+				log_info("feed %s: disabled in the configuration", c->name);
+			else
+				log_info("feed %s: gone (HTTP 410); not polled", c->name);
+			continue;
+		}
+		if (p->once) {
+			due[ndue++] = r;
+			continue;
+		}
+		if (was_pollable && !url_changed && (r->inflight || ev_is_active(&r->timer))) {
+			/* Keep the schedule, but never wait longer than the new interval. */
+			double left = ev_timer_remaining(p->loop, &r->timer);
+			struct sched_policy sp = policy(c);
+
+			if (!r->inflight && left > c->interval)
+				schedule(r, sched_after_success(&sp, rnd(p)));
+			continue;
+		}
+		if (r->st.next_poll_at != DATE_UNSET && r->st.next_poll_at > now) {
+			double left = (double)(r->st.next_poll_at - now);
+			double cap = c->interval > c->retry_max ? c->interval : c->retry_max;
+
+			schedule(r, left < cap ? left : cap);
+		} else
+			due[ndue++] = r;
+	}
+	/* Feeds no longer configured stop; their rows and articles stay. */
+	for (size_t i = 0; i < p->nruns; i++) {
+		if (p->runs[i]->mark)
+			continue;
+		log_info("feed %s: removed from the configuration", p->runs[i]->conf->name);
+		run_free(p->runs[i]);
+	}
+	free(p->runs);
+	for (size_t i = 0; i < n; i++)
+		runs[i]->mark = 0;
+	qsort(runs, n, sizeof(*runs), run_cmp);
+	p->runs = runs;
+	p->nruns = n;
+	if (store_feeds_deactivate_others(p->store, names, cfg->nfeeds) < 0)
+		rc = -1;
+
+	if (p->once) {
+		p->once_pending = ndue;
+		for (size_t i = 0; i < ndue; i++)
+			feed_poll(due[i]);
+		if (ndue == 0 && p->all_done)
+			p->all_done(p->arg);
+	} else {
+		for (size_t i = 0; i < ndue; i++) {
+			struct sched_policy sp = policy(due[i]->conf);
+
+			schedule(due[i], sched_first_delay(&sp, i, ndue, rnd(p)));
+		}
+	}
+	free(due);
+	free(names);
+	return rc;
+}
+
+struct poller *
+poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, int once,
+    void (*all_done)(void *), void *arg)
+{
+	struct poller *p = xcalloc(1, sizeof(*p));
+
+	p->loop = loop;
+	p->store = st;
+	p->fetcher = f;
+	p->once = once;
+	p->all_done = all_done;
+	p->arg = arg;
+	p->rng = ((uint64_t)now_wall() * 1000003u) ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
+	if (p->rng == 0)
+		p->rng = 1;
+	return p;
+}
+
+void
+poller_free(struct poller *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nruns; i++)
+		run_free(p->runs[i]);
+	free(p->runs);
+	free(p);
+}
+
+void
+poller_status(const struct poller *p, struct poller_status *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->last_new_item = DATE_UNSET;
+	for (size_t i = 0; i < p->nruns; i++) {
+		const struct feed_run *r = p->runs[i];
+
+		if (!r->conf->enabled)
+			continue;
+		s->feeds++;
+		if (r->st.consecutive_errors > 0 || r->st.gone_at != DATE_UNSET)
+			s->failing++;
+		if (r->inflight)
+			s->in_flight++;
+		if (r->st.last_new_item_at != DATE_UNSET &&
+		    (s->last_new_item == DATE_UNSET || r->st.last_new_item_at > s->last_new_item))
+			s->last_new_item = r->st.last_new_item_at;
+	}
+}

@@ -1,0 +1,53 @@
+/*
+ * sched.c: poll timing policy.
+ */
+#include "sched.h"
+
+#include <math.h>
+
+static double
+jitter(double delay, double rnd)
+{
+	return delay * (1.0 + SCHED_JITTER * (2.0 * rnd - 1.0));
+}
+
+double
+sched_after_success(const struct sched_policy *p, double rnd)
+{
+	return jitter(p->interval, rnd);
+}
+
+double
+sched_after_error(const struct sched_policy *p, int errors, double retry_after, double rnd)
+{
+	double d;
+
+	if (retry_after >= 0) {
+		d = retry_after;
+		if (d < p->retry_min)
+			d = p->retry_min;
+		if (d > p->retry_max)
+			d = p->retry_max;
+		/* The server asked for at least d: jitter only lengthens it. */
+		return d * (1.0 + SCHED_JITTER * rnd);
+	}
+	if (errors < 1)
+		errors = 1;
+	/* NOTE: 2^(errors-1) overflows nothing: the exponent is capped first. */
+	d = p->retry_min * ldexp(1.0, errors - 1 > 30 ? 30 : errors - 1);
+	if (d > p->retry_max)
+		d = p->retry_max;
+	return jitter(d, rnd);
+}
+
+double
+sched_first_delay(const struct sched_policy *p, size_t i, size_t n, double rnd)
+{
+	double slot;
+
+	if (n == 0)
+		n = 1;
+	slot = p->interval / (double)n;
+	/* Jitter within the feed's own slot keeps the order and the spread. */
+	return slot * (double)i + slot * SCHED_JITTER * rnd;
+}

@@ -1,0 +1,844 @@
+/*
+ * store.c: SQLite schema, migrations and prepared statements.
+ *
+ * NOTE: synchronous=NORMAL in WAL mode means a power cut may lose the last
+ * transactions committed before it, but never corrupts the database; a
+ * lost poll is simply fetched again.  That trade buys one fsync per
+ * checkpoint instead of one per feed poll.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "dates.h"
+#include "log.h"
+#include "sqlfiles.h"
+#include "util.h"
+
+#define BUSY_TIMEOUT_MS 10000
+#define JOURNAL_SIZE_LIMIT (64 * 1024 * 1024)
+
+enum stmt_id {
+	S_FEED_BY_NAME,
+	S_FEED_INSERT,
+	S_FEED_UPDATE_CONF,
+	S_FEED_RESET_STATE,
+	S_FEED_SAVE,
+	S_FEED_ACTIVE_ALL,
+	S_ART_BY_GUID,
+	S_ART_BY_URL,
+	S_ART_INSERT,
+	S_ART_UPDATE,
+	S_ART_URL_TAKEN,
+	S_STORY_INSERT,
+	S_STORY_ID,
+	S_STORY_SET_FIRST,
+	S_STORY_DELETE_ORPHAN,
+	S_STORY_FIX_FIRST,
+	S_HEALTH,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_FEED_BY_NAME] =
+	    "SELECT id, url, fetch_url, redirect_url, redirect_count, etag,"
+	    " last_modified, last_polled_at, last_success_at, last_new_item_at,"
+	    " next_poll_at, gone_at, last_status, last_error, consecutive_errors,"
+	    " title, site_url FROM feeds WHERE name = ?1",
+	[S_FEED_INSERT] =
+	    "INSERT INTO feeds (name, url, kind, agency, active, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+	[S_FEED_UPDATE_CONF] =
+	    "UPDATE feeds SET url = ?2, kind = ?3, agency = ?4, active = 1 WHERE id = ?1",
+	[S_FEED_RESET_STATE] =
+	    "UPDATE feeds SET fetch_url = NULL, redirect_url = NULL,"
+	    " redirect_count = 0, etag = NULL, last_modified = NULL,"
+	    " gone_at = NULL, consecutive_errors = 0, last_error = NULL,"
+	    " next_poll_at = NULL WHERE id = ?1",
+	[S_FEED_SAVE] =
+	    "UPDATE feeds SET fetch_url = ?2, redirect_url = ?3, redirect_count = ?4,"
+	    " etag = ?5, last_modified = ?6, last_polled_at = ?7,"
+	    " last_success_at = ?8, last_new_item_at = ?9, next_poll_at = ?10,"
+	    " gone_at = ?11, last_status = ?12, last_error = ?13,"
+	    " consecutive_errors = ?14, title = ?15, site_url = ?16,"
+	    " polls = polls + 1 WHERE id = ?1",
+	[S_FEED_ACTIVE_ALL] = "SELECT id, name FROM feeds WHERE active = 1",
+	[S_ART_BY_GUID] =
+	    "SELECT id, story_id, url FROM articles WHERE feed_id = ?1 AND guid = ?2",
+	[S_ART_BY_URL] = "SELECT id, story_id, url FROM articles WHERE url = ?1",
+	[S_ART_INSERT] =
+	    "INSERT INTO articles (feed_id, story_id, guid, url, title, byline,"
+	    " agency, dateline, summary, body, content_html, categories,"
+	    " enclosures, content_hash, auto_published, published_at, updated_at,"
+	    " first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	/*
+	 * NOTE: the WHERE clause makes an unchanged item a no-op, so
+	 * sqlite3_changes() tells "changed" from "unchanged" without reading
+	 * the row first.  IS NOT compares NULLs as values.
+	 */
+	[S_ART_UPDATE] =
+	    "UPDATE articles SET story_id = ?2, guid = coalesce(?3, guid), url = ?4,"
+	    " title = ?5, byline = ?6, agency = ?7, dateline = ?8, summary = ?9,"
+	    " body = ?10, content_html = ?11, categories = ?12, enclosures = ?13,"
+	    " content_hash = ?14, auto_published = ?15, published_at = ?16,"
+	    " updated_at = ?17, changed_at = ?18"
+	    " WHERE id = ?1 AND (story_id IS NOT ?2 OR url IS NOT ?4"
+	    " OR title IS NOT ?5 OR byline IS NOT ?6 OR agency IS NOT ?7"
+	    " OR dateline IS NOT ?8 OR summary IS NOT ?9 OR body IS NOT ?10"
+	    " OR content_html IS NOT ?11 OR categories IS NOT ?12"
+	    " OR enclosures IS NOT ?13 OR content_hash IS NOT ?14"
+	    " OR auto_published IS NOT ?15 OR published_at IS NOT ?16"
+	    " OR updated_at IS NOT ?17)",
+	[S_ART_URL_TAKEN] = "SELECT 1 FROM articles WHERE url = ?1 AND id <> ?2",
+	[S_STORY_INSERT] =
+	    "INSERT INTO stories (content_hash, title, agency, first_seen_at)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (content_hash) DO NOTHING",
+	[S_STORY_ID] = "SELECT id, first_article_id FROM stories WHERE content_hash = ?1",
+	[S_STORY_SET_FIRST] =
+	    "UPDATE stories SET first_article_id = ?2 WHERE id = ?1 AND first_article_id IS NULL",
+	[S_STORY_DELETE_ORPHAN] =
+	    "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM articles WHERE story_id = ?1)",
+	[S_STORY_FIX_FIRST] =
+	    "UPDATE stories SET first_article_id = (SELECT id FROM articles"
+	    " WHERE story_id = ?1 ORDER BY first_seen_at, id LIMIT 1)"
+	    " WHERE id = ?1 AND first_article_id = ?2",
+	[S_HEALTH] =
+	    "SELECT count(*), count(*) FILTER (WHERE last_error IS NOT NULL),"
+	    " max(last_new_item_at) FROM feeds WHERE active = 1",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	enum store_mode mode;
+	sqlite3_stmt *stmt[S_COUNT];
+	char errmsg[512];
+};
+
+static void
+store_seterr(struct store *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->errmsg, sizeof(st->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return st->errmsg;
+}
+
+int
+store_schema_version(void)
+{
+	/* schema.sql is version 1; migration NNN-*.sql brings it to NNN. */
+	int v = 1;
+
+	for (int i = 1; i < sql_files_count; i++)
+		v = atoi(sql_files[i].name);
+	return v;
+}
+
+static int
+exec_sql(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+user_version(struct store *st, int *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(s, 0);
+	else
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Brings the schema to store_schema_version(): schema.sql for a new file,
+ * then each newer migration, all in one transaction so a crash midway
+ * leaves the old version intact.
+ */
+static int
+migrate(struct store *st)
+{
+	int have, want = store_schema_version();
+
+	if (exec_sql(st, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	if (user_version(st, &have) < 0)
+		goto fail;
+	if (have > want) {
+		store_seterr(st, "%s: schema version %d is newer than this dateline "
+		    "understands (%d); upgrade dateline", st->path, have, want);
+		goto fail;
+	}
+	if (have == 0) {
+		log_info("%s: creating a new store (schema version %d)", st->path, want);
+		if (exec_sql(st, sql_files[0].text) < 0)
+			goto fail;
+		have = 1;
+	}
+	for (int i = 1; i < sql_files_count; i++) {
+		int v = atoi(sql_files[i].name);
+
+		if (v <= have)
+			continue;
+		log_notice("%s: migrating schema to version %d (%s)", st->path, v,
+		    sql_files[i].name);
+		if (exec_sql(st, sql_files[i].text) < 0)
+			goto fail;
+		/* PRAGMA takes no parameters; v is an integer we computed. */
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
+		if (exec_sql(st, pragma) < 0)
+			goto fail;
+	}
+	return exec_sql(st, "COMMIT");
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int
+configure(struct store *st)
+{
+	int on = 1;
+
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, on, NULL);
+	if (exec_sql(st, "PRAGMA foreign_keys = ON") < 0)
+		return -1;
+	if (st->mode == STORE_READONLY)
+		return 0;
+	if (exec_sql(st, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec_sql(st, "PRAGMA synchronous = NORMAL") < 0)
+		return -1;
+	{
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit = %d",
+		    JOURNAL_SIZE_LIMIT);
+		if (exec_sql(st, pragma) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int flags, rc, have;
+
+	st->path = xstrdup(path);
+	st->mode = mode;
+	if (mode == STORE_READONLY) {
+		char *uri;
+		char *esc = sqlite3_mprintf("%q", path);
+
+		/* NOTE: a URI so that mode=ro holds even if the file is a WAL db. */
+		flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+		uri = xasprintf("file:%s?mode=ro", esc);
+		sqlite3_free(esc);
+		/* '?' and '#' in a path would be read as URI syntax: open plainly then. */
+		if (strpbrk(path, "?#%") != NULL) {
+			free(uri);
+			uri = xstrdup(path);
+			flags = SQLITE_OPEN_READONLY;
+		}
+		rc = sqlite3_open_v2(uri, &st->db, flags, NULL);
+		free(uri);
+	} else {
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (configure(st) < 0)
+		goto fail_msg;
+	if (mode == STORE_READWRITE) {
+		if (migrate(st) < 0)
+			goto fail_msg;
+	} else {
+		if (user_version(st, &have) < 0)
+			goto fail_msg;
+		if (have == 0) {
+			snprintf(err, errlen, "%s: not a dateline database (no schema)", path);
+			goto fail;
+		}
+		if (have > store_schema_version()) {
+			snprintf(err, errlen, "%s: schema version %d is newer than this "
+			    "dateline understands (%d)", path, have, store_schema_version());
+			goto fail;
+		}
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		if (mode == STORE_READONLY)
+			break;  /* the CLI runs its own queries */
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &st->stmt[i], NULL) != SQLITE_OK) {
+			store_seterr(st, "%s: preparing statement %d: %s", path, i,
+			    sqlite3_errmsg(st->db));
+			goto fail_msg;
+		}
+	}
+	return st;
+fail_msg:
+	snprintf(err, errlen, "%s", st->errmsg);
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		if (sqlite3_close(st->db) != SQLITE_OK)
+			log_warnx("%s: close: %s", st->path, sqlite3_errmsg(st->db));
+	}
+	free(st->path);
+	free(st);
+}
+
+/* --- binding helpers ---------------------------------------------------- */
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_time(sqlite3_stmt *s, int i, int64_t t)
+{
+	char buf[DATE_RFC3339_LEN];
+
+	if (t == DATE_UNSET) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	date_format(t, buf);
+	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id <= 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, id);
+}
+
+static char *
+column_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int64_t
+column_time(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	int64_t v;
+
+	if (t == NULL || date_parse((const char *)t, NULL, &v) < 0)
+		return DATE_UNSET;
+	return v;
+}
+
+/* Steps a statement that returns no rows; resets it.  0 or -1. */
+static int
+step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+stmt_done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* --- feeds -------------------------------------------------------------- */
+
+void
+feed_state_free(struct feed_state *fs)
+{
+	free(fs->fetch_url);
+	free(fs->redirect_url);
+	free(fs->etag);
+	free(fs->last_modified);
+	free(fs->last_error);
+	free(fs->title);
+	free(fs->site_url);
+	memset(fs, 0, sizeof(*fs));
+}
+
+void
+feed_state_set(char **slot, const char *value)
+{
+	char *copy = xstrdup_or_null(value);
+
+	free(*slot);
+	*slot = copy;
+}
+
+static void
+feed_state_load(sqlite3_stmt *s, struct feed_state *fs)
+{
+	fs->id = sqlite3_column_int64(s, 0);
+	fs->fetch_url = column_text(s, 2);
+	fs->redirect_url = column_text(s, 3);
+	fs->redirect_count = sqlite3_column_int(s, 4);
+	fs->etag = column_text(s, 5);
+	fs->last_modified = column_text(s, 6);
+	fs->last_polled_at = column_time(s, 7);
+	fs->last_success_at = column_time(s, 8);
+	fs->last_new_item_at = column_time(s, 9);
+	fs->next_poll_at = column_time(s, 10);
+	fs->gone_at = column_time(s, 11);
+	fs->last_status = sqlite3_column_int(s, 12);
+	fs->last_error = column_text(s, 13);
+	fs->consecutive_errors = sqlite3_column_int(s, 14);
+	fs->title = column_text(s, 15);
+	fs->site_url = column_text(s, 16);
+}
+
+static int
+feed_lookup(struct store *st, const char *name, struct feed_state *fs, char **url)
+{
+	sqlite3_stmt *s = st->stmt[S_FEED_BY_NAME];
+	int rc;
+
+	bind_text(s, 1, name);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		feed_state_load(s, fs);
+		*url = column_text(s, 1);
+	}
+	stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+int
+store_feed_register(struct store *st, const struct feed_conf *conf, struct feed_state *fs)
+{
+	sqlite3_stmt *s;
+	char *old_url = NULL;
+	int found;
+
+	memset(fs, 0, sizeof(*fs));
+	if (store_begin(st) < 0)
+		goto fail;
+	found = feed_lookup(st, conf->name, fs, &old_url);
+	if (found < 0)
+		goto fail;
+	if (!found) {
+		s = st->stmt[S_FEED_INSERT];
+		bind_text(s, 1, conf->name);
+		bind_text(s, 2, conf->url);
+		bind_text(s, 3, feed_kind_name(conf->kind));
+		bind_text(s, 4, conf->agency);
+		bind_time(s, 5, (int64_t)now_wall());
+		if (step_done(st, s) < 0)
+			goto fail;
+	} else {
+		s = st->stmt[S_FEED_UPDATE_CONF];
+		sqlite3_bind_int64(s, 1, fs->id);
+		bind_text(s, 2, conf->url);
+		bind_text(s, 3, feed_kind_name(conf->kind));
+		bind_text(s, 4, conf->agency);
+		if (step_done(st, s) < 0)
+			goto fail;
+		if (!str_eq_null(old_url, conf->url)) {
+			log_info("feed %s: url changed to %s; polling state reset",
+			    conf->name, conf->url);
+			s = st->stmt[S_FEED_RESET_STATE];
+			sqlite3_bind_int64(s, 1, fs->id);
+			if (step_done(st, s) < 0)
+				goto fail;
+		}
+		feed_state_free(fs);
+	}
+	free(old_url);
+	old_url = NULL;
+	if (feed_lookup(st, conf->name, fs, &old_url) != 1)
+		goto fail;
+	free(old_url);
+	return store_commit(st);
+fail:
+	free(old_url);
+	store_rollback(st);
+	feed_state_free(fs);
+	log_warnx("feed %s: cannot register in the store: %s", conf->name, st->errmsg);
+	return -1;
+}
+
+int
+store_feeds_deactivate_others(struct store *st, char *const *names, size_t n)
+{
+	sqlite3_stmt *s = st->stmt[S_FEED_ACTIVE_ALL], *u = NULL;
+	struct strlist gone = { 0 };
+	int rc, ret = -1;
+
+	if (store_begin(st) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(names[i], name) == 0)
+				break;
+		if (i == n)
+			strlist_push(&gone, xstrdup(name));
+	}
+	stmt_done(s);
+	if (rc != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, "UPDATE feeds SET active = 0 WHERE name = ?1",
+	    -1, &u, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	for (size_t i = 0; i < gone.n; i++) {
+		bind_text(u, 1, gone.v[i]);
+		if (step_done(st, u) < 0)
+			goto out;
+		log_info("feed %s: no longer configured; its articles are kept", gone.v[i]);
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(u);
+	strlist_free(&gone);
+	if (ret == 0)
+		return store_commit(st);
+	store_rollback(st);
+	log_warnx("cannot mark removed feeds: %s", st->errmsg);
+	return -1;
+}
+
+int
+store_feed_save(struct store *st, const struct feed_state *fs)
+{
+	sqlite3_stmt *s = st->stmt[S_FEED_SAVE];
+
+	sqlite3_bind_int64(s, 1, fs->id);
+	bind_text(s, 2, fs->fetch_url);
+	bind_text(s, 3, fs->redirect_url);
+	sqlite3_bind_int(s, 4, fs->redirect_count);
+	bind_text(s, 5, fs->etag);
+	bind_text(s, 6, fs->last_modified);
+	bind_time(s, 7, fs->last_polled_at);
+	bind_time(s, 8, fs->last_success_at);
+	bind_time(s, 9, fs->last_new_item_at);
+	bind_time(s, 10, fs->next_poll_at);
+	bind_time(s, 11, fs->gone_at);
+	sqlite3_bind_int(s, 12, fs->last_status);
+	bind_text(s, 13, fs->last_error);
+	sqlite3_bind_int(s, 14, fs->consecutive_errors);
+	bind_text(s, 15, fs->title);
+	bind_text(s, 16, fs->site_url);
+	return step_done(st, s);
+}
+
+/* --- transactions ------------------------------------------------------- */
+
+int
+store_begin(struct store *st)
+{
+	/* BEGIN IMMEDIATE waits up to busy_timeout for another writer. */
+	return exec_sql(st, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *st)
+{
+	if (exec_sql(st, "COMMIT") < 0) {
+		/*
+		 * NOTE: a failed COMMIT (SQLITE_FULL, SQLITE_IOERR) may or may
+		 * not have ended the transaction; roll back explicitly so the
+		 * connection is usable for the next poll.
+		 */
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (st->db && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- articles and stories ----------------------------------------------- */
+
+/* The story id for hash, creating the story.  0 when hash is NULL; -1 on error. */
+static int64_t
+story_for(struct store *st, const struct article *a, int64_t now, int64_t *first_article)
+{
+	sqlite3_stmt *s;
+	int64_t id = -1;
+	int rc;
+
+	*first_article = 0;
+	if (a->content_hash == NULL)
+		return 0;
+	s = st->stmt[S_STORY_INSERT];
+	bind_text(s, 1, a->content_hash);
+	bind_text(s, 2, a->story_title ? a->story_title : a->title);
+	bind_text(s, 3, a->agency);
+	bind_time(s, 4, now);
+	if (step_done(st, s) < 0)
+		return -1;
+	s = st->stmt[S_STORY_ID];
+	bind_text(s, 1, a->content_hash);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		*first_article = sqlite3_column_int64(s, 1);
+	} else
+		store_seterr(st, "%s: story lookup: %s", st->path, sqlite3_errmsg(st->db));
+	stmt_done(s);
+	return id;
+}
+
+/* Finds an article by (feed, guid) or url: 1 found, 0 not, -1 error. */
+static int
+article_find(struct store *st, int64_t feed_id, const struct article *a,
+    int64_t *id, int64_t *story_id, char **url)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			if (a->guid == NULL)
+				continue;
+			s = st->stmt[S_ART_BY_GUID];
+			sqlite3_bind_int64(s, 1, feed_id);
+			bind_text(s, 2, a->guid);
+		} else {
+			if (a->url == NULL)
+				continue;
+			s = st->stmt[S_ART_BY_URL];
+			bind_text(s, 1, a->url);
+		}
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*id = sqlite3_column_int64(s, 0);
+			*story_id = sqlite3_column_int64(s, 1);
+			*url = column_text(s, 2);
+		}
+		stmt_done(s);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE) {
+			store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Binds the parameters INSERT and UPDATE share: ?2, ?3 and ?5..?17. */
+static void
+bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
+{
+	bind_id(s, 2, story_id);
+	bind_text(s, 3, a->guid);
+	bind_text(s, 5, a->title);
+	bind_text(s, 6, a->byline);
+	bind_text(s, 7, a->agency);
+	bind_text(s, 8, a->dateline);
+	bind_text(s, 9, a->summary);
+	bind_text(s, 10, a->body);
+	bind_text(s, 11, a->content_html);
+	bind_text(s, 12, a->categories_json);
+	bind_text(s, 13, a->enclosures_json);
+	bind_text(s, 14, a->content_hash);
+	sqlite3_bind_int(s, 15, a->auto_published);
+	bind_time(s, 16, a->published_at);
+	bind_time(s, 17, a->updated_at);
+}
+
+int
+store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
+    int64_t now, enum store_outcome *outcome, int64_t *article_id)
+{
+	sqlite3_stmt *s;
+	int64_t id = 0, old_story = 0, story, first_article;
+	char *old_url = NULL;
+	const char *url = a->url;
+	int found, rc;
+
+	found = article_find(st, feed_id, a, &id, &old_story, &old_url);
+	if (found < 0)
+		return -1;
+	story = story_for(st, a, now, &first_article);
+	if (story < 0)
+		goto fail;
+	if (!found) {
+		s = st->stmt[S_ART_INSERT];
+		sqlite3_bind_int64(s, 1, feed_id);
+		bind_article(s, a, story);
+		bind_text(s, 4, url);
+		bind_time(s, 18, now);
+		if (step_done(st, s) < 0)
+			goto fail;
+		id = sqlite3_last_insert_rowid(st->db);
+		*outcome = STORE_NEW;
+	} else {
+		/*
+		 * A guid seen before with a url now used by another row (the
+		 * outlet moved a page onto another's address): keep the old url
+		 * rather than break the unique index.
+		 */
+		if (url != NULL && !str_eq_null(url, old_url)) {
+			s = st->stmt[S_ART_URL_TAKEN];
+			bind_text(s, 1, url);
+			sqlite3_bind_int64(s, 2, id);
+			rc = sqlite3_step(s);
+			stmt_done(s);
+			if (rc == SQLITE_ROW)
+				url = old_url;
+			else if (rc != SQLITE_DONE) {
+				store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+				goto fail;
+			}
+		}
+		if (url == NULL)
+			url = old_url;
+		s = st->stmt[S_ART_UPDATE];
+		sqlite3_bind_int64(s, 1, id);
+		bind_article(s, a, story);
+		bind_text(s, 4, url);
+		bind_time(s, 18, now);
+		if (step_done(st, s) < 0)
+			goto fail;
+		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
+		if (*outcome == STORE_CHANGED && old_story > 0 && old_story != story) {
+			/* The old story loses this copy: drop it if it was the last. */
+			s = st->stmt[S_STORY_DELETE_ORPHAN];
+			sqlite3_bind_int64(s, 1, old_story);
+			if (step_done(st, s) < 0)
+				goto fail;
+			s = st->stmt[S_STORY_FIX_FIRST];
+			sqlite3_bind_int64(s, 1, old_story);
+			sqlite3_bind_int64(s, 2, id);
+			if (step_done(st, s) < 0)
+				goto fail;
+		}
+	}
+	if (story > 0 && first_article == 0) {
+		s = st->stmt[S_STORY_SET_FIRST];
+		sqlite3_bind_int64(s, 1, story);
+		sqlite3_bind_int64(s, 2, id);
+		if (step_done(st, s) < 0)
+			goto fail;
+	}
+	free(old_url);
+	if (article_id)
+		*article_id = id;
+	return 0;
+fail:
+	free(old_url);
+	return -1;
+}
+
+int
+store_checkpoint(struct store *st)
+{
+	int logged, ckpt;
+
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    &logged, &ckpt) != SQLITE_OK) {
+		store_seterr(st, "%s: checkpoint: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_health(struct store *st, struct store_health *h)
+{
+	sqlite3_stmt *s = st->stmt[S_HEALTH];
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		h->feeds_active = sqlite3_column_int(s, 0);
+		h->feeds_failing = sqlite3_column_int(s, 1);
+		h->last_new_item_at = column_time(s, 2);
+	}
+	stmt_done(s);
+	if (rc != SQLITE_ROW) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}

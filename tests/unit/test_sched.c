@@ -1,0 +1,60 @@
+/*
+ * test_sched.c: poll timing policy.
+ */
+#include "sched.h"
+#include "tap.h"
+
+static int
+within(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi;
+}
+
+int
+main(void)
+{
+	struct sched_policy p = { 600, 60, 6 * 3600 };
+	double lo = 1e9, hi = 0;
+
+	for (int i = 0; i < 1000; i++) {
+		double d = sched_after_success(&p, (double)i / 1000.0);
+		if (d < lo)
+			lo = d;
+		if (d > hi)
+			hi = d;
+	}
+	ok(within(lo, 540, 541) && within(hi, 659, 660), "success: interval +-10%% (%.1f..%.1f)", lo, hi);
+	ok(sched_after_success(&p, 0.5) == 600, "success: no jitter at rnd 0.5");
+
+	ok(sched_after_error(&p, 1, -1, 0.5) == 60, "error 1: retry_min");
+	ok(sched_after_error(&p, 2, -1, 0.5) == 120, "error 2: doubled");
+	ok(sched_after_error(&p, 5, -1, 0.5) == 960, "error 5: 16x retry_min");
+	ok(sched_after_error(&p, 12, -1, 0.5) == 6 * 3600, "error 12: capped at retry_max");
+	ok(sched_after_error(&p, 100000, -1, 0.5) == 6 * 3600, "huge error count: capped, no overflow");
+	ok(sched_after_error(&p, 0, -1, 0.5) == 60, "error count 0 treated as 1");
+	ok(within(sched_after_error(&p, 1, -1, 0.0), 54, 54.001), "error: jitter -10%%");
+
+	ok(sched_after_error(&p, 1, 120, 0.0) == 120, "Retry-After honoured");
+	ok(within(sched_after_error(&p, 1, 120, 0.999), 120, 132), "Retry-After only lengthened by jitter");
+	ok(sched_after_error(&p, 1, 1, 0.0) == 60, "Retry-After below retry_min clamped up");
+	ok(sched_after_error(&p, 1, 0, 0.0) == 60, "Retry-After 0 clamped up");
+	ok(sched_after_error(&p, 1, 315360000, 0.0) == 6 * 3600, "Retry-After of 10 years clamped to retry_max");
+	ok(sched_after_error(&p, 1, -1, 0.0) < 60, "negative Retry-After means absent (backoff)");
+
+	{
+		double prev = -1;
+		int spread = 1;
+
+		for (size_t i = 0; i < 10; i++) {
+			double d = sched_first_delay(&p, i, 10, 0.99);
+			if (d <= prev || d >= 600)
+				spread = 0;
+			prev = d;
+		}
+		ok(spread, "first polls of 10 feeds: strictly increasing, within the interval");
+		ok(sched_first_delay(&p, 0, 10, 0.0) == 0, "first feed polls at once");
+		ok(within(sched_first_delay(&p, 5, 10, 0.0), 300, 300), "sixth of ten at half the interval");
+		ok(sched_first_delay(&p, 0, 0, 0.5) >= 0, "n = 0 is safe");
+	}
+	return tap_done();
+}
