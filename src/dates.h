@@ -29,7 +29,7 @@
  */
 int date_parse(const char *s, const char *tz, int64_t *out);
 
-/* Writes t as "YYYY-MM-DDTHH:MM:SSZ". */
+/* Writes t as "YYYY-MM-DDTHH:MM:SSZ"; t must not be DATE_UNSET. */
 void date_format(int64_t t, char out[DATE_RFC3339_LEN]);
 
 /* Nonzero when name is a known IANA time zone ("UTC" and "Asia/Kolkata" are). */

@@ -116,6 +116,7 @@ buf_reserve(struct buf *b, size_t extra)
 	while (b->cap < need)
 		b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
 	b->data = xreallocarray(b->data, b->cap, 1);
+	b->data[b->len] = '\0';   /* keep the promise of util.h from the start */
 }
 
 void
