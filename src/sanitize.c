@@ -1,0 +1,480 @@
+/*
+ * sanitize.c: html_sanitize of text.h.
+ *
+ * Unlike text_from_html this is about safety, not speed: its output is
+ * HTML that someone may render.  libxml2's HTML parser builds a real tree
+ * (so the structure is what a browser would see, not what a regular
+ * expression guesses) and only a whitelist of elements and attributes is
+ * written back, with every text and attribute value escaped again.
+ */
+#include "text.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "url.h"
+#include "util.h"
+
+static int
+is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int
+is_html_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+enum sanact {
+	SAN_UNWRAP,     /* element dropped, children kept (the default) */
+	SAN_KEEP,       /* element and its allowed attributes kept */
+	SAN_DROP,       /* element and everything inside it dropped */
+};
+
+/* Attributes an element may keep, besides "title". */
+#define A_HREF     0x01
+#define A_SRC      0x02         /* with alt, width, height */
+#define A_SPAN     0x04         /* colspan, rowspan */
+#define A_CITE     0x08
+#define A_START    0x10
+#define F_VOID     0x100        /* no end tag */
+#define F_KEEPEMPTY 0x200       /* kept even when empty */
+
+/*
+ * Sorted by name for bsearch.
+ *
+ * NOTE: embed, source, track, wbr and keygen are void in HTML5 but
+ * containers for libxml2 2.9, which nests whatever follows them inside.
+ * Such "children" are really the element's next siblings, so these void
+ * elements are unwrapped (their own attributes dropped, what follows
+ * kept and sanitized like everything else), not dropped.
+ */
+static const struct sandesc {
+	const char *name;
+	enum sanact act;
+	unsigned flags;
+} sandescs[] = {
+	{ "a", SAN_KEEP, A_HREF }, { "abbr", SAN_KEEP, 0 },
+	{ "applet", SAN_DROP, 0 }, { "area", SAN_UNWRAP, 0 },
+	{ "audio", SAN_DROP, 0 }, { "b", SAN_KEEP, 0 },
+	{ "base", SAN_UNWRAP, 0 }, { "basefont", SAN_UNWRAP, 0 },
+	{ "blockquote", SAN_KEEP, A_CITE }, { "br", SAN_KEEP, F_VOID },
+	{ "button", SAN_DROP, 0 }, { "canvas", SAN_DROP, 0 },
+	{ "caption", SAN_KEEP, 0 }, { "cite", SAN_KEEP, 0 },
+	{ "code", SAN_KEEP, 0 }, { "col", SAN_KEEP, F_VOID | A_SPAN },
+	{ "colgroup", SAN_KEEP, A_SPAN }, { "datalist", SAN_DROP, 0 },
+	{ "dd", SAN_KEEP, 0 }, { "del", SAN_KEEP, A_CITE },
+	{ "dfn", SAN_KEEP, 0 }, { "dialog", SAN_DROP, 0 },
+	{ "div", SAN_KEEP, 0 }, { "dl", SAN_KEEP, 0 }, { "dt", SAN_KEEP, 0 },
+	{ "em", SAN_KEEP, 0 }, { "embed", SAN_UNWRAP, 0 },
+	{ "figcaption", SAN_KEEP, 0 }, { "figure", SAN_KEEP, 0 },
+	{ "form", SAN_DROP, 0 }, { "frame", SAN_DROP, 0 },
+	{ "frameset", SAN_DROP, 0 }, { "h1", SAN_KEEP, 0 },
+	{ "h2", SAN_KEEP, 0 }, { "h3", SAN_KEEP, 0 }, { "h4", SAN_KEEP, 0 },
+	{ "h5", SAN_KEEP, 0 }, { "h6", SAN_KEEP, 0 },
+	{ "head", SAN_DROP, 0 }, { "hr", SAN_KEEP, F_VOID },
+	{ "i", SAN_KEEP, 0 }, { "iframe", SAN_DROP, 0 },
+	{ "img", SAN_KEEP, F_VOID | A_SRC }, { "input", SAN_DROP, 0 },
+	{ "ins", SAN_KEEP, A_CITE }, { "kbd", SAN_KEEP, 0 },
+	{ "li", SAN_KEEP, 0 }, { "link", SAN_UNWRAP, 0 },
+	{ "map", SAN_DROP, 0 }, { "mark", SAN_KEEP, 0 },
+	{ "math", SAN_DROP, 0 }, { "meta", SAN_UNWRAP, 0 },
+	{ "noembed", SAN_DROP, 0 }, { "noframes", SAN_DROP, 0 },
+	{ "noscript", SAN_DROP, 0 }, { "object", SAN_DROP, 0 },
+	{ "ol", SAN_KEEP, A_START }, { "option", SAN_DROP, 0 },
+	{ "p", SAN_KEEP, 0 }, { "param", SAN_UNWRAP, 0 },
+	{ "pre", SAN_KEEP, 0 }, { "q", SAN_KEEP, A_CITE },
+	{ "s", SAN_KEEP, 0 }, { "samp", SAN_KEEP, 0 },
+	{ "script", SAN_DROP, 0 }, { "select", SAN_DROP, 0 },
+	{ "small", SAN_KEEP, 0 }, { "source", SAN_UNWRAP, 0 },
+	{ "strong", SAN_KEEP, 0 }, { "style", SAN_DROP, 0 },
+	{ "sub", SAN_KEEP, 0 }, { "sup", SAN_KEEP, 0 },
+	{ "svg", SAN_DROP, 0 }, { "table", SAN_KEEP, 0 },
+	{ "tbody", SAN_KEEP, 0 }, { "td", SAN_KEEP, A_SPAN | F_KEEPEMPTY },
+	{ "template", SAN_DROP, 0 }, { "textarea", SAN_DROP, 0 },
+	{ "tfoot", SAN_KEEP, 0 }, { "th", SAN_KEEP, A_SPAN | F_KEEPEMPTY },
+	{ "thead", SAN_KEEP, 0 }, { "title", SAN_DROP, 0 },
+	{ "tr", SAN_KEEP, 0 }, { "track", SAN_UNWRAP, 0 },
+	{ "u", SAN_KEEP, 0 }, { "ul", SAN_KEEP, 0 },
+	{ "var", SAN_KEEP, 0 }, { "video", SAN_DROP, 0 },
+};
+
+static int
+sandesc_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sandesc *)elem)->name);
+}
+
+static const struct sandesc *
+sandesc_find(const char *name)
+{
+	return bsearch(name, sandescs, ARRAY_LEN(sandescs), sizeof(sandescs[0]),
+	    sandesc_cmp);
+}
+
+/* Appends s escaped for text (attr = 0) or a double-quoted attribute. */
+static void
+put_escaped(struct buf *b, const char *s, int attr)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = attr ? "&quot;" : NULL; break;
+		default: rep = NULL;
+		}
+		if (rep == NULL)
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		buf_puts(b, rep);
+		run = s + 1;
+	}
+	buf_append(b, run, (size_t)(s - run));
+}
+
+/*
+ * The URL to write for an href/src/cite value, malloc'd, or NULL when it
+ * must go.  Browsers ignore tabs and newlines anywhere in a URL and
+ * leading spaces and controls, so "java\tscript:" is javascript: and is
+ * checked as such.  Only http, https (and mailto for links) survive;
+ * relative references are resolved against base (kept as they are when
+ * there is no base: a relative URL cannot carry a script).
+ */
+static char *
+safe_url(const char *v, const char *base, int allow_mailto)
+{
+	char *clean, *scheme, *res;
+	size_t i, n = 0, slen;
+
+	clean = xmalloc(strlen(v) + 1);
+	while (*v != '\0' && (unsigned char)*v <= ' ')
+		v++;
+	for (; *v; v++)
+		if (*v != '\t' && *v != '\n' && *v != '\r')
+			clean[n++] = *v;
+	while (n > 0 && (unsigned char)clean[n - 1] <= ' ')
+		n--;
+	clean[n] = '\0';
+	if (n == 0) {
+		free(clean);
+		return NULL;
+	}
+	for (i = 0; i < n && (is_alnum(clean[i]) || clean[i] == '+' ||
+	    clean[i] == '-' || clean[i] == '.'); i++)
+		;
+	if (i > 0 && i < n && clean[i] == ':' && is_alpha(clean[0]))
+		res = clean;            /* absolute */
+	else {
+		res = base ? url_resolve(base, clean) : NULL;
+		if (res == NULL)
+			return clean;   /* relative, nothing to resolve against */
+		free(clean);
+	}
+	if ((scheme = url_scheme(res)) != NULL) {
+		slen = strlen(scheme);
+		if ((slen == 4 && strcmp(scheme, "http") == 0) ||
+		    (slen == 5 && strcmp(scheme, "https") == 0) ||
+		    (allow_mailto && strcmp(scheme, "mailto") == 0)) {
+			free(scheme);
+			return res;
+		}
+		free(scheme);
+	}
+	free(res);
+	return NULL;
+}
+
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 9)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * Writes the start tag of a kept element.  Returns -1 (nothing written)
+ * when the element is pointless without the attribute it lacks: <a>
+ * without a safe href is unwrapped, <img> without a safe src dropped.
+ */
+static int
+put_start_tag(struct buf *b, xmlNodePtr node, const struct sandesc *d,
+    const char *base)
+{
+	struct strlist attrs = { 0 };
+	int have_url = 0;
+	xmlAttrPtr a;
+
+	for (a = node->properties; a != NULL; a = a->next) {
+		const char *an = (const char *)a->name;
+		char *val, *url = NULL;
+		int keep = 0;
+
+		if (a->ns != NULL)
+			continue;
+		if ((d->flags & A_HREF) && strcmp(an, "href") == 0)
+			keep = 2;
+		else if ((d->flags & A_SRC) && strcmp(an, "src") == 0)
+			keep = 3;
+		else if ((d->flags & A_CITE) && strcmp(an, "cite") == 0)
+			keep = 4;
+		else if (strcmp(an, "title") == 0 ||
+		    ((d->flags & A_SRC) && strcmp(an, "alt") == 0))
+			keep = 1;
+		else if (((d->flags & A_SRC) && (strcmp(an, "width") == 0 ||
+		    strcmp(an, "height") == 0)) ||
+		    ((d->flags & A_SPAN) && (strcmp(an, "colspan") == 0 ||
+		    strcmp(an, "rowspan") == 0 || strcmp(an, "span") == 0)) ||
+		    ((d->flags & A_START) && strcmp(an, "start") == 0))
+			keep = 5;
+		if (!keep)
+			continue;
+		val = (char *)xmlNodeGetContent((xmlNodePtr)a);
+		if (val == NULL)
+			continue;
+		if (keep >= 2 && keep <= 4) {
+			url = safe_url(val, base, keep == 2);
+			if (url != NULL && keep != 4)
+				have_url = 1;
+		} else if (keep == 5 && !all_digits(val)) {
+			xmlFree(val);
+			continue;
+		}
+		if (keep >= 2 && keep <= 4 && url == NULL) {
+			xmlFree(val);
+			continue;
+		}
+		strlist_push(&attrs, xstrdup(an));
+		strlist_push(&attrs, url ? url : xstrdup(val));
+		xmlFree(val);
+	}
+	if (((d->flags & A_HREF) || (d->flags & A_SRC)) && !have_url) {
+		strlist_free(&attrs);
+		return -1;
+	}
+	buf_putc(b, '<');
+	buf_puts(b, d->name);
+	for (size_t i = 0; i + 1 < attrs.n; i += 2) {
+		buf_putc(b, ' ');
+		buf_puts(b, attrs.v[i]);
+		buf_puts(b, "=\"");
+		put_escaped(b, attrs.v[i + 1], 1);
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '>');
+	strlist_free(&attrs);
+	return 0;
+}
+
+/* One open kept element on the serializer's stack. */
+struct openel {
+	const struct sandesc *d;        /* NULL: unwrapped */
+	size_t tagpos;                  /* where its start tag begins */
+	size_t bodypos;                 /* where its content begins */
+};
+
+/* Nonzero when s has a character other than ASCII whitespace. */
+static int
+has_visible(const char *s)
+{
+	for (; *s; s++)
+		if (!is_html_space((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+/*
+ * Writes the whitelisted form of the tree under root.  Iterative, so a
+ * deep tree cannot exhaust the stack (libxml2 caps HTML depth at 256
+ * anyway).  Kept elements that end up empty (only whitespace inside) are
+ * removed again: vis is the output length after the last visible text or
+ * void element, so an element is empty when vis did not pass its start.
+ */
+static void
+serialize(struct buf *b, xmlNodePtr root, const char *base)
+{
+	struct openel *stack = NULL;
+	size_t depth = 0, cap = 0, vis = 0;
+	xmlNodePtr node = root->children;
+
+	while (node != NULL) {
+		int descend = 0;
+
+		if (node->type == XML_ELEMENT_NODE) {
+			const struct sandesc *d = sandesc_find((const char *)node->name);
+			struct openel el = { NULL, b->len, b->len };
+
+			if (d != NULL && d->act == SAN_DROP)
+				goto next;
+			if (d != NULL && d->act == SAN_KEEP) {
+				if (put_start_tag(b, node, d, base) < 0) {
+					if (d->flags & A_SRC)
+						goto next;
+					d = NULL;       /* <a> without href */
+				}
+			} else
+				d = NULL;
+			if (d != NULL && (d->flags & F_VOID)) {
+				vis = b->len;
+				goto next;
+			}
+			el.d = d;
+			el.bodypos = b->len;
+			if (node->children == NULL) {
+				if (d != NULL && !(d->flags & F_KEEPEMPTY))
+					b->len = el.tagpos;
+				else if (d != NULL)
+					buf_printf(b, "</%s>", d->name);
+				b->data[b->len] = '\0';
+				goto next;
+			}
+			if (depth == cap) {
+				cap = cap ? cap * 2 : 32;
+				stack = xreallocarray(stack, cap, sizeof(*stack));
+			}
+			stack[depth++] = el;
+			descend = 1;
+		} else if (node->type == XML_TEXT_NODE ||
+		    node->type == XML_CDATA_SECTION_NODE) {
+			if (node->content != NULL) {
+				put_escaped(b, (const char *)node->content, 0);
+				if (has_visible((const char *)node->content))
+					vis = b->len;
+			}
+		}
+next:
+		if (descend) {
+			node = node->children;
+			continue;
+		}
+		/* climb until a node has a next sibling, closing elements */
+		while (node != NULL && node->next == NULL) {
+			node = node->parent;
+			if (node == root || node == NULL || depth == 0) {
+				node = NULL;
+				break;
+			}
+			depth--;
+			if (stack[depth].d == NULL)
+				continue;
+			if (vis <= stack[depth].bodypos &&
+			    !(stack[depth].d->flags & F_KEEPEMPTY)) {
+				b->len = stack[depth].tagpos;
+				b->data[b->len] = '\0';
+			} else
+				buf_printf(b, "</%s>", stack[depth].d->name);
+		}
+		if (node != NULL)
+			node = node->next;
+	}
+	free(stack);
+}
+
+/*
+ * A copy of s fit for libxml2: valid UTF-8, no NUL or C0 controls but
+ * tab and newline, CR and CRLF as newline.
+ *
+ * NOTE: CDATA markers are removed too.  They reach here when a feed wraps
+ * its HTML in CDATA twice; what they enclose is that HTML (text.c reads it
+ * the same way), while libxml2 would show the markers as text.
+ */
+static char *
+clean_for_parser(const char *s, size_t len, size_t *outlen)
+{
+	char *fixed = utf8_valid(s, len) ? NULL : utf8_repair(s, len);
+	const char *src = fixed ? fixed : s;
+	size_t n = fixed ? strlen(fixed) : len, o = 0;
+	char *out = xmalloc(n + 1);
+
+	int cdata = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c == '<' && n - i >= 9 && memcmp(src + i, "<![CDATA[", 9) == 0) {
+			cdata = 1;
+			i += 8;
+			continue;
+		}
+		if (cdata && c == ']' && n - i >= 3 && memcmp(src + i, "]]>", 3) == 0) {
+			cdata = 0;
+			i += 2;
+			continue;
+		}
+		if (c == '\r') {
+			if (i + 1 < n && src[i + 1] == '\n')
+				continue;
+			c = '\n';
+		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+			continue;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	free(fixed);
+	*outlen = o;
+	return out;
+}
+
+char *
+html_sanitize(const char *html, size_t len, const char *base_url)
+{
+	struct buf b;
+	htmlDocPtr doc;
+	xmlNodePtr root;
+	size_t n, start, end;
+	char *in;
+
+	buf_init(&b);
+	in = clean_for_parser(html, len, &n);
+	if (n > INT_MAX)
+		n = INT_MAX;    /* NOTE: libxml2 takes an int; callers bound far lower */
+	/*
+	 * NOTE: HTML_PARSE_NOIMPLIED is not used: in libxml2 2.9 it nests a
+	 * fragment's blocks inside one another and lets a stray <title> or
+	 * <meta> swallow the rest.  With the implied <html><body> the
+	 * fragment parses as a browser would and only body is written out.
+	 */
+	doc = n == 0 ? NULL : htmlReadMemory(in, (int)n, NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC);
+	free(in);
+	if (doc != NULL && (root = xmlDocGetRootElement(doc)) != NULL) {
+		xmlNodePtr body = NULL;
+
+		for (xmlNodePtr c = root->children; c != NULL; c = c->next)
+			if (c->type == XML_ELEMENT_NODE &&
+			    strcmp((const char *)c->name, "body") == 0)
+				body = c;
+		serialize(&b, body ? body : root, base_url);
+	}
+	xmlFreeDoc(doc);
+	if (b.data == NULL)
+		return xstrdup("");
+	for (start = 0; start < b.len && is_html_space((unsigned char)b.data[start]); start++)
+		;
+	for (end = b.len; end > start && is_html_space((unsigned char)b.data[end - 1]); end--)
+		;
+	memmove(b.data, b.data + start, end - start);
+	b.data[end - start] = '\0';
+	return buf_steal(&b);
+}
