@@ -163,7 +163,8 @@ struct settings {
 
 struct loader {
 	const char *path;           /* as given, for messages */
-	const char *text;           /* the file, to place reader errors */
+	char *file;                 /* the file as read */
+	const char *text;           /* the YAML in it (after a BOM) */
 	size_t len;
 	yaml_parser_t parser;
 	yaml_event_t ev;            /* the current event */
@@ -1352,7 +1353,16 @@ read_file(struct loader *ld)
 		errorf(ld, (struct pos){ 0, 0 }, "cannot read: %s", strerror(errno));
 	fclose(f);
 	ld->len = b.len;
-	ld->text = buf_steal(&b);
+	ld->file = buf_steal(&b);
+	ld->text = ld->file;
+	/*
+	 * NOTE: libyaml, told the encoding is UTF-8, takes a UTF-8 byte order
+	 * mark for content; skip it here.  Positions do not count it either.
+	 */
+	if (ld->len >= 3 && memcmp(ld->text, "\xEF\xBB\xBF", 3) == 0) {
+		ld->text += 3;
+		ld->len -= 3;
+	}
 	return ld->nerrs > 0 ? -1 : 0;
 }
 
@@ -1448,7 +1458,7 @@ config_load(const char *path, struct strlist *errors)
 	for (size_t i = 0; i < ld.nfeeds; i++)
 		settings_free(&ld.feeds[i]);
 	free(ld.feeds);
-	free((char *)ld.text);
+	free(ld.file);
 	return cfg;
 }
 
