@@ -356,11 +356,18 @@ serialize(struct buf *b, xmlNodePtr root, const char *base)
 			descend = 1;
 		} else if (node->type == XML_TEXT_NODE ||
 		    node->type == XML_CDATA_SECTION_NODE) {
-			if (node->content != NULL) {
-				put_escaped(b, (const char *)node->content, 0);
-				if (has_visible((const char *)node->content))
-					vis = b->len;
-			}
+			const char *t = (const char *)node->content;
+
+			/*
+			 * Whitespace-only text after whitespace is dropped, so
+			 * the blank lines around removed elements do not pile up.
+			 */
+			if (t != NULL && has_visible(t)) {
+				put_escaped(b, t, 0);
+				vis = b->len;
+			} else if (t != NULL && b->len > 0 &&
+			    !is_html_space((unsigned char)b->data[b->len - 1]))
+				put_escaped(b, t, 0);
 		}
 next:
 		if (descend) {
