@@ -128,25 +128,22 @@ sandesc_find(const char *name)
 static void
 put_escaped(struct buf *b, const char *s, int attr)
 {
-	const char *run = s;
+	const char *specials = attr ? "&<>\"" : "&<>";
+	size_t n;
 
-	for (; *s; s++) {
-		const char *rep;
-
+	for (;;) {
+		n = strcspn(s, specials);
+		buf_append(b, s, n);
+		s += n;
 		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		default: rep = NULL;
+		case '\0': return;
+		case '&': buf_append(b, "&amp;", 5); break;
+		case '<': buf_append(b, "&lt;", 4); break;
+		case '>': buf_append(b, "&gt;", 4); break;
+		default: buf_append(b, "&quot;", 6); break;
 		}
-		if (rep == NULL)
-			continue;
-		buf_append(b, run, (size_t)(s - run));
-		buf_puts(b, rep);
-		run = s + 1;
+		s++;
 	}
-	buf_append(b, run, (size_t)(s - run));
 }
 
 /*
@@ -397,6 +394,25 @@ next:
 	free(stack);
 }
 
+/* Nonzero when s needs clean_for_parser's changes at all. */
+static int
+needs_cleaning(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] >= 0x20 && p[i] != 0x7F) {
+			if (p[i] == '<' && len - i >= 9 && p[i + 1] == '!' &&
+			    memcmp(s + i, "<![CDATA[", 9) == 0)
+				return 1;
+			continue;
+		}
+		if (p[i] != '\t' && p[i] != '\n')
+			return 1;
+	}
+	return !utf8_valid(s, len);
+}
+
 /*
  * A copy of s fit for libxml2: valid UTF-8, no NUL or C0 controls but
  * tab and newline, CR and CRLF as newline.
@@ -412,7 +428,6 @@ clean_for_parser(const char *s, size_t len, size_t *outlen)
 	const char *src = fixed ? fixed : s;
 	size_t n = fixed ? strlen(fixed) : len, o = 0;
 	char *out = xmalloc(n + 1);
-
 	int cdata = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -452,7 +467,12 @@ html_sanitize(const char *html, size_t len, const char *base_url)
 	char *in;
 
 	buf_init(&b);
-	in = clean_for_parser(html, len, &n);
+	if (needs_cleaning(html, len))
+		in = clean_for_parser(html, len, &n);
+	else {
+		in = NULL;
+		n = len;
+	}
 	if (n > INT_MAX)
 		n = INT_MAX;    /* NOTE: libxml2 takes an int; callers bound far lower */
 	/*
@@ -461,7 +481,7 @@ html_sanitize(const char *html, size_t len, const char *base_url)
 	 * <meta> swallow the rest.  With the implied <html><body> the
 	 * fragment parses as a browser would and only body is written out.
 	 */
-	doc = n == 0 ? NULL : htmlReadMemory(in, (int)n, NULL, "UTF-8",
+	doc = n == 0 ? NULL : htmlReadMemory(in ? in : html, (int)n, NULL, "UTF-8",
 	    HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 	    HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC);
 	free(in);

@@ -110,7 +110,17 @@ utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80) {
-			i++;
+			/* eight ASCII bytes at a time */
+			while (len - i >= 8) {
+				uint64_t w;
+
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i < len && p[i] < 0x80)
+				i++;
 			continue;
 		}
 		if ((n = utf8_decode(p + i, len - i, &cp)) < 0)
@@ -164,10 +174,12 @@ struct textout {
 static inline void
 out_sep(struct textout *t)
 {
+	if ((t->para | t->space) == 0)
+		return;
 	if (t->b.len > 0) {
 		if (t->para && !t->oneline)
 			buf_append(&t->b, "\n\n", 2);
-		else if (t->para || t->space)
+		else
 			buf_putc(&t->b, ' ');
 	}
 	t->para = t->space = 0;
