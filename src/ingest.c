@@ -46,6 +46,23 @@ ingest_charset(const char *content_type)
 	return NULL;
 }
 
+/* Whether a response that failed to parse as a feed is a web page instead. */
+static int
+looks_like_html(const struct ingest_doc *doc)
+{
+	const char *p = doc->body;
+	size_t n = doc->len;
+
+	if (doc->content_type && strncasecmp(doc->content_type, "text/html", 9) == 0)
+		return 1;
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		n--;
+	}
+	return (n >= 9 && strncasecmp(p, "<!doctype", 9) == 0 && n >= 14 &&
+	    strncasecmp(p + 10, "html", 4) == 0) || (n >= 5 && strncasecmp(p, "<html", 5) == 0);
+}
+
 static char *
 json_string_array(char *const *v, size_t n)
 {
@@ -163,7 +180,11 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 	opts.http_charset = charset;
 	opts.default_tz = conf->timezone;
 	if (feed_parse(doc->body, doc->len, &opts, &fd, perr, sizeof(perr)) < 0) {
-		snprintf(err, errlen, "%s", perr);
+		if (looks_like_html(doc))
+			snprintf(err, errlen, "not an RSS or Atom feed: the server sent an "
+			    "HTML page (%s)", perr);
+		else
+			snprintf(err, errlen, "%s", perr);
 		free(charset);
 		return -1;
 	}

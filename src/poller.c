@@ -77,13 +77,14 @@ schedule(struct feed_run *r, double delay)
 	struct poller *p = r->p;
 
 	ev_timer_stop(p->loop, &r->timer);
-	if (p->once)
-		return;
 	if (delay < 0)
 		delay = 0;
+	/* Recorded in --once mode too: a daemon started later honours it. */
+	r->st.next_poll_at = (int64_t)(now_wall() + delay);
+	if (p->once)
+		return;
 	ev_timer_set(&r->timer, delay, 0.);
 	ev_timer_start(p->loop, &r->timer);
-	r->st.next_poll_at = (int64_t)(now_wall() + delay);
 	log_debug("feed %s: next poll in %.0fs", r->conf->name, delay);
 }
 

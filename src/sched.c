@@ -48,6 +48,9 @@ sched_first_delay(const struct sched_policy *p, size_t i, size_t n, double rnd)
 	if (n == 0)
 		n = 1;
 	slot = p->interval / (double)n;
-	/* Jitter within the feed's own slot keeps the order and the spread. */
-	return slot * (double)i + slot * SCHED_JITTER * rnd;
+	/*
+	 * Jitter within the feed's own slot keeps the order and the spread,
+	 * and at most a second of it keeps the first feed's poll immediate.
+	 */
+	return slot * (double)i + rnd * (slot * SCHED_JITTER < 1.0 ? slot * SCHED_JITTER : 1.0);
 }

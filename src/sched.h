@@ -34,7 +34,8 @@ double sched_after_error(const struct sched_policy *p, int errors, double retry_
 
 /*
  * The first poll of the i-th of n feeds that are due at start: spread
- * evenly over the interval so they never all poll at once, with jitter.
+ * evenly over the interval so they never all poll at once, the first at
+ * once (within a second of jitter).
  */
 double sched_first_delay(const struct sched_policy *p, size_t i, size_t n, double rnd);
 

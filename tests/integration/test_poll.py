@@ -170,7 +170,7 @@ def test_failing_feeds(t):
     err_has("bomb", "larger than 1048576 bytes")
     err_has("loop", "too many redirects")
     err_has("broken", "XML")
-    err_has("html", "not an RSS")
+    err_has("html", "not an RSS or Atom feed: the server sent an HTML page")
     err_has("stall", "imed out")
     t.ok(state["e410"][3] is not None, "410 marks the feed gone")
     delay429 = state["e429"][4]

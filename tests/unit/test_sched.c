@@ -53,6 +53,7 @@ main(void)
 		}
 		ok(spread, "first polls of 10 feeds: strictly increasing, within the interval");
 		ok(sched_first_delay(&p, 0, 10, 0.0) == 0, "first feed polls at once");
+		ok(sched_first_delay(&p, 0, 1, 0.99) < 1.0, "a lone feed polls within a second");
 		ok(within(sched_first_delay(&p, 5, 10, 0.0), 300, 300), "sixth of ten at half the interval");
 		ok(sched_first_delay(&p, 0, 0, 0.5) >= 0, "n = 0 is safe");
 	}
