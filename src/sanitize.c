@@ -210,25 +210,24 @@ all_digits(const char *s)
 }
 
 /*
- * Writes the start tag of a kept element.  Returns -1 (nothing written)
- * when the element is pointless without the attribute it lacks: <a>
- * without a safe href is unwrapped, <img> without a safe src dropped.
+ * Writes the start tag of a kept element with its attributes (n name and
+ * value pairs, names in lower case, in document order).  Returns -1
+ * (nothing written) when the element is pointless without the attribute
+ * it lacks: <a> without a safe href is unwrapped, <img> without a safe
+ * src dropped.
  */
 static int
-put_start_tag(struct buf *b, xmlNodePtr node, const struct sandesc *d,
-    const char *base)
+put_start_tag(struct buf *b, const struct sandesc *d, const char *const *names,
+    const char *const *values, size_t n, const char *base)
 {
 	struct strlist attrs = { 0 };
 	int have_url = 0;
-	xmlAttrPtr a;
 
-	for (a = node->properties; a != NULL; a = a->next) {
-		const char *an = (const char *)a->name;
-		char *val, *url = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *an = names[i], *val = values[i];
+		char *url = NULL;
 		int keep = 0;
 
-		if (a->ns != NULL)
-			continue;
 		if ((d->flags & A_HREF) && strcmp(an, "href") == 0)
 			keep = 2;
 		else if ((d->flags & A_SRC) && strcmp(an, "src") == 0)
@@ -244,26 +243,17 @@ put_start_tag(struct buf *b, xmlNodePtr node, const struct sandesc *d,
 		    strcmp(an, "rowspan") == 0 || strcmp(an, "span") == 0)) ||
 		    ((d->flags & A_START) && strcmp(an, "start") == 0))
 			keep = 5;
-		if (!keep)
-			continue;
-		val = (char *)xmlNodeGetContent((xmlNodePtr)a);
-		if (val == NULL)
+		if (!keep || val == NULL)
 			continue;
 		if (keep >= 2 && keep <= 4) {
-			url = safe_url(val, base, keep == 2);
-			if (url != NULL && keep != 4)
+			if ((url = safe_url(val, base, keep == 2)) == NULL)
+				continue;
+			if (keep != 4)
 				have_url = 1;
-		} else if (keep == 5 && !all_digits(val)) {
-			xmlFree(val);
+		} else if (keep == 5 && !all_digits(val))
 			continue;
-		}
-		if (keep >= 2 && keep <= 4 && url == NULL) {
-			xmlFree(val);
-			continue;
-		}
 		strlist_push(&attrs, xstrdup(an));
 		strlist_push(&attrs, url ? url : xstrdup(val));
-		xmlFree(val);
 	}
 	if (((d->flags & A_HREF) || (d->flags & A_SRC)) && !have_url) {
 		strlist_free(&attrs);
@@ -281,6 +271,42 @@ put_start_tag(struct buf *b, xmlNodePtr node, const struct sandesc *d,
 	buf_putc(b, '>');
 	strlist_free(&attrs);
 	return 0;
+}
+
+/* Nonzero for the attribute names put_start_tag may keep. */
+static int
+maybe_kept_attr(const char *name)
+{
+	static const char *const kept[] = { "href", "src", "cite", "title", "alt",
+	    "width", "height", "colspan", "rowspan", "span", "start" };
+
+	for (size_t i = 0; i < ARRAY_LEN(kept); i++)
+		if (strcmp(name, kept[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* put_start_tag for a libxml2 element node. */
+static int
+put_node_start_tag(struct buf *b, xmlNodePtr node, const struct sandesc *d,
+    const char *base)
+{
+	const char *names[16];
+	char *values[16];
+	size_t n = 0;
+	int r;
+
+	/* NOTE: only the first 16 attributes we might keep are looked at */
+	for (xmlAttrPtr a = node->properties; a != NULL && n < 16; a = a->next) {
+		if (a->ns != NULL || !maybe_kept_attr((const char *)a->name))
+			continue;
+		names[n] = (const char *)a->name;
+		values[n++] = (char *)xmlNodeGetContent((xmlNodePtr)a);
+	}
+	r = put_start_tag(b, d, names, (const char *const *)values, n, base);
+	for (size_t i = 0; i < n; i++)
+		xmlFree(values[i]);
+	return r;
 }
 
 /* One open kept element on the serializer's stack. */
@@ -324,7 +350,7 @@ serialize(struct buf *b, xmlNodePtr root, const char *base)
 			if (d != NULL && d->act == SAN_DROP)
 				goto next;
 			if (d != NULL && d->act == SAN_KEEP) {
-				if (put_start_tag(b, node, d, base) < 0) {
+				if (put_node_start_tag(b, node, d, base) < 0) {
 					if (d->flags & A_SRC)
 						goto next;
 					d = NULL;       /* <a> without href */
@@ -392,6 +418,390 @@ next:
 			node = node->next;
 	}
 	free(stack);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fast path                                                           */
+
+/*
+ * Most feed HTML is simple: paragraphs, links, emphasis, a figure, a
+ * list, properly nested and closed.  For such a fragment the tree libxml2
+ * would build is the one the tags spell, so it is written directly, in
+ * one pass and with exactly the output of the libxml2 path (the tests
+ * hold both to the same expectations).  Anything else, or anything this
+ * is not sure of (comments, unknown or misnested tags, unusual entities,
+ * tables, pre), returns -1 and goes through libxml2.  libxml2's HTML
+ * parser costs about as much as all the rest of feed parsing together.
+ */
+
+enum fastcat {
+	FC_INLINE,      /* phrasing content, contains phrasing only */
+	FC_VOID,        /* br, img */
+	FC_PHRASE,      /* block that contains phrasing only (p, h1..) */
+	FC_FLOW,        /* block that contains blocks (div, li, ...) */
+	FC_LIST,        /* ul, ol: li only */
+	FC_LI,
+	FC_HR,
+};
+
+/* Sorted by name for bsearch; pcdata: in libxml2's allowPCData list. */
+static const struct fastdesc {
+	const char *name;
+	enum fastcat cat;
+	int pcdata;
+} fastdescs[] = {
+	{ "a", FC_INLINE, 1 }, { "abbr", FC_INLINE, 1 }, { "b", FC_INLINE, 1 },
+	{ "blockquote", FC_FLOW, 1 }, { "br", FC_VOID, 0 },
+	{ "cite", FC_INLINE, 1 }, { "code", FC_INLINE, 1 },
+	{ "div", FC_FLOW, 1 }, { "em", FC_INLINE, 1 },
+	{ "figcaption", FC_PHRASE, 0 }, { "figure", FC_FLOW, 0 },
+	{ "h1", FC_PHRASE, 1 }, { "h2", FC_PHRASE, 1 }, { "h3", FC_PHRASE, 1 },
+	{ "h4", FC_PHRASE, 1 }, { "h5", FC_PHRASE, 1 }, { "h6", FC_PHRASE, 1 },
+	{ "hr", FC_HR, 0 }, { "i", FC_INLINE, 1 }, { "img", FC_VOID, 0 },
+	{ "li", FC_LI, 1 }, { "mark", FC_INLINE, 0 }, { "ol", FC_LIST, 0 },
+	{ "p", FC_PHRASE, 1 }, { "q", FC_INLINE, 1 }, { "s", FC_INLINE, 1 },
+	{ "small", FC_INLINE, 1 }, { "span", FC_INLINE, 1 },
+	{ "strong", FC_INLINE, 1 }, { "sub", FC_INLINE, 0 },
+	{ "sup", FC_INLINE, 0 }, { "u", FC_INLINE, 1 }, { "ul", FC_LIST, 0 },
+};
+
+static int
+fastdesc_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct fastdesc *)elem)->name);
+}
+
+/* Nonzero when an element of category child may be directly in parent. */
+static int
+fast_allowed(int parent, enum fastcat child)
+{
+	switch (parent) {
+	case FC_INLINE:
+	case FC_PHRASE:
+		return child == FC_INLINE || child == FC_VOID;
+	case FC_LIST:
+		return child == FC_LI;
+	default:        /* body, flow, li */
+		return child != FC_LI;
+	}
+}
+
+/*
+ * Decodes the reference at s[0] == '&' as libxml2 would, into b.
+ * Returns its length, or 0 when it is one this path does not take
+ * (no ';', unknown name, a value libxml2 treats specially).
+ */
+static size_t
+fast_ref(const char *s, size_t len, struct buf *b)
+{
+	size_t j = 1;
+	unsigned long v = 0;
+	char name[33];
+
+	if (j < len && s[j] == '#') {
+		int hex = ++j < len && (s[j] == 'x' || s[j] == 'X');
+		size_t start = j += hex;
+
+		for (; j < len && j - start < 7; j++) {
+			int d = hex ? (s[j] >= '0' && s[j] <= '9' ? s[j] - '0' :
+			    s[j] >= 'a' && s[j] <= 'f' ? s[j] - 'a' + 10 :
+			    s[j] >= 'A' && s[j] <= 'F' ? s[j] - 'A' + 10 : -1) :
+			    (s[j] >= '0' && s[j] <= '9' ? s[j] - '0' : -1);
+
+			if (d < 0)
+				break;
+			v = v * (hex ? 16 : 10) + (unsigned long)d;
+		}
+		if (j == start || j >= len || s[j] != ';' || v < 0x20 ||
+		    (v >= 0x7F && v <= 0x9F) || (v >= 0xD800 && v <= 0xDFFF) ||
+		    v == 0xFFFE || v == 0xFFFF || v > 0x10FFFF)
+			return 0;
+	} else {
+		const htmlEntityDesc *e;
+
+		while (j < len && j < sizeof(name) && is_alnum((unsigned char)s[j]))
+			j++;
+		if (j == 1 || j >= len || s[j] != ';')
+			return 0;
+		memcpy(name, s + 1, j - 1);
+		name[j - 1] = '\0';
+		if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+			return 0;
+		v = e->value;
+	}
+	if (v < 0x80)
+		buf_putc(b, (char)v);
+	else {
+		char u[4];
+		size_t n;
+
+		if (v < 0x800) {
+			u[0] = (char)(0xC0 | (v >> 6));
+			u[1] = (char)(0x80 | (v & 0x3F));
+			n = 2;
+		} else if (v < 0x10000) {
+			u[0] = (char)(0xE0 | (v >> 12));
+			u[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+			u[2] = (char)(0x80 | (v & 0x3F));
+			n = 3;
+		} else {
+			u[0] = (char)(0xF0 | (v >> 18));
+			u[1] = (char)(0x80 | ((v >> 12) & 0x3F));
+			u[2] = (char)(0x80 | ((v >> 6) & 0x3F));
+			u[3] = (char)(0x80 | (v & 0x3F));
+			n = 4;
+		}
+		buf_append(b, u, n);
+	}
+	return j + 1;
+}
+
+/* s[0..len) with its references decoded into b (reset first); -1 if unsure. */
+static int
+fast_decode(const char *s, size_t len, struct buf *b)
+{
+	size_t i = 0, run, n;
+
+	buf_reset(b);
+	while (i < len) {
+		for (run = i; run < len && s[run] != '&'; run++)
+			;
+		buf_append(b, s + i, run - i);
+		if ((i = run) >= len)
+			break;
+		if ((n = fast_ref(s + i, len - i, b)) == 0)
+			return -1;
+		i += n;
+	}
+	if (b->data == NULL)
+		buf_append(b, "", 0);
+	return 0;
+}
+
+/* One open element of the fast path. */
+struct fastel {
+	const struct fastdesc *fd;
+	const struct sandesc *d;        /* kept as, or NULL when unwrapped */
+	size_t tagpos, bodypos;
+	const struct fastdesc *last;    /* last child element, or NULL */
+	int children;                   /* has children (text counts) */
+};
+
+#define FAST_DEPTH 32
+#define FAST_ATTRS 16
+
+/* Reads a tag or attribute name, lower-cased, into name. */
+static size_t
+fast_name(const char *s, size_t len, size_t i, char *name, size_t size)
+{
+	size_t n = 0;
+
+	while (i < len && (is_alnum((unsigned char)s[i]) || s[i] == '-' ||
+	    s[i] == '_' || s[i] == ':' || s[i] == '.')) {
+		if (n + 1 >= size)
+			return 0;
+		name[n++] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i];
+		i++;
+	}
+	name[n] = '\0';
+	return n ? i : 0;
+}
+
+/*
+ * Parses the attributes of a start tag from s[i] to its '>'.  Returns the
+ * index after the tag, or 0 when this path does not take the tag.
+ */
+static size_t
+fast_attrs(const char *s, size_t len, size_t i, char names[][32],
+    struct buf *values, size_t *nattrs)
+{
+	size_t n = 0, j, start;
+	char q;
+
+	for (;;) {
+		while (i < len && is_html_space((unsigned char)s[i]))
+			i++;
+		if (i >= len)
+			return 0;
+		if (s[i] == '>')
+			break;
+		if (s[i] == '/' && i + 1 < len && s[i + 1] == '>') {
+			i++;
+			break;
+		}
+		if ((j = fast_name(s, len, i, names[n], sizeof(names[n]))) == 0 ||
+		    !is_alpha((unsigned char)s[i]))
+			return 0;
+		i = j;
+		while (i < len && is_html_space((unsigned char)s[i]))
+			i++;
+		if (i >= len || s[i] != '=') {
+			if (maybe_kept_attr(names[n]))
+				return 0;
+			continue;
+		}
+		i++;
+		while (i < len && is_html_space((unsigned char)s[i]))
+			i++;
+		if (i < len && (s[i] == '"' || s[i] == '\'')) {
+			q = s[i];
+			start = ++i;
+			while (i < len && s[i] != q)
+				i++;
+			if (i >= len)
+				return 0;
+			j = i++;
+		} else {
+			start = i;
+			while (i < len && !is_html_space((unsigned char)s[i]) && s[i] != '>') {
+				if (strchr("\"'<=`", s[i]))
+					return 0;
+				i++;
+			}
+			j = i;
+		}
+		if (!maybe_kept_attr(names[n]))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(names[k], names[n]) == 0)
+				return 0;
+		if (n == FAST_ATTRS || fast_decode(s + start, j - start, &values[n]) < 0)
+			return 0;
+		n++;
+	}
+	*nattrs = n;
+	return i + 1;
+}
+
+/* Closes the top element of the fast path's stack like serialize(). */
+static void
+fast_close(struct buf *b, struct fastel *el, size_t vis)
+{
+	if (el->d == NULL)
+		return;
+	if (vis <= el->bodypos) {
+		b->len = el->tagpos;
+		b->data[b->len] = '\0';
+	} else
+		buf_printf(b, "</%s>", el->d->name);
+}
+
+static int
+fast_sanitize(struct buf *b, const char *s, size_t len, const char *base)
+{
+	struct fastel stack[FAST_DEPTH], *top;
+	struct fastel body = { 0 };
+	struct buf values[FAST_ATTRS], text;
+	char names[FAST_ATTRS][32], name[32];
+	size_t depth = 0, vis = 0, i = 0, j, nattrs;
+	int rc = -1, in_a = 0;
+
+	for (size_t k = 0; k < FAST_ATTRS; k++)
+		buf_init(&values[k]);
+	buf_init(&text);
+	while (i < len && is_html_space((unsigned char)s[i]))
+		i++;
+	if (i + 1 >= len || s[i] != '<' || !is_alpha((unsigned char)s[i + 1]))
+		goto out;
+	while (i < len) {
+		top = depth ? &stack[depth - 1] : &body;
+		if (s[i] != '<') {
+			const char *lt = memchr(s + i, '<', len - i);
+			int blank = 1;
+
+			j = lt ? (size_t)(lt - s) : len;
+			for (size_t k = i; k < j && blank; k++)
+				blank = is_html_space((unsigned char)s[k]);
+			if (blank) {
+				/*
+				 * libxml2 keeps blank text (keepBlanks) once inside
+				 * an element; the serializer drops it after other
+				 * whitespace.
+				 */
+				if (b->len > 0 && !is_html_space((unsigned char)b->data[b->len - 1]))
+					buf_append(b, s + i, j - i);
+				top->children = 1;
+				top->last = NULL;
+			} else {
+				if ((depth > 0 && top->fd->cat == FC_LIST) ||
+				    fast_decode(s + i, j - i, &text) < 0)
+					goto out;
+				put_escaped(b, text.data, 0);
+				vis = b->len;
+				top->children = 1;
+				top->last = NULL;
+			}
+			i = j;
+			continue;
+		}
+		if (i + 1 < len && s[i + 1] == '/') {
+			j = fast_name(s, len, i + 2, name, sizeof(name));
+			while (j > 0 && j < len && is_html_space((unsigned char)s[j]))
+				j++;
+			if (j == 0 || j >= len || s[j] != '>' || depth == 0 ||
+			    strcmp(name, top->fd->name) != 0)
+				goto out;
+			fast_close(b, top, vis);
+			if (strcmp(name, "a") == 0)
+				in_a--;
+			depth--;
+			top = depth ? &stack[depth - 1] : &body;
+			top->children = 1;
+			top->last = stack[depth].fd;
+			i = j + 1;
+			continue;
+		}
+		{
+			const struct fastdesc *fd;
+			const struct sandesc *d;
+			const char *vp[FAST_ATTRS];
+			const char *np[FAST_ATTRS];
+			size_t tagpos = b->len;
+
+			if ((j = fast_name(s, len, i + 1, name, sizeof(name))) == 0 ||
+			    !is_alpha((unsigned char)s[i + 1]) ||
+			    (fd = bsearch(name, fastdescs, ARRAY_LEN(fastdescs),
+			    sizeof(fastdescs[0]), fastdesc_cmp)) == NULL ||
+			    !fast_allowed(depth ? (int)top->fd->cat : FC_FLOW, fd->cat) ||
+			    (fd->name[0] == 'a' && fd->name[1] == '\0' && in_a) ||
+			    depth == FAST_DEPTH)
+				goto out;
+			if (j < len && s[j] == '/' && fd->cat == FC_VOID && j + 1 < len &&
+			    s[j + 1] == '>') {
+				nattrs = 0;
+				j += 2;
+			} else if ((j = fast_attrs(s, len, j, names, values, &nattrs)) == 0 ||
+			    (s[j - 2] == '/' && fd->cat != FC_VOID && fd->cat != FC_HR))
+				goto out;
+			for (size_t k = 0; k < nattrs; k++) {
+				np[k] = names[k];
+				vp[k] = values[k].data;
+			}
+			i = j;
+			d = sandesc_find(fd->name);
+			if (d != NULL && d->act != SAN_KEEP)
+				d = NULL;
+			if (d != NULL && put_start_tag(b, d, np, vp, nattrs, base) < 0)
+				d = NULL;       /* <img> dropped, <a> unwrapped */
+			if (fd->cat == FC_VOID || fd->cat == FC_HR) {
+				if (b->len > tagpos)
+					vis = b->len;
+				top->children = 1;
+				top->last = fd;
+				continue;
+			}
+			stack[depth++] = (struct fastel){ fd, d, tagpos, b->len, NULL, 0 };
+			if (strcmp(fd->name, "a") == 0)
+				in_a++;
+		}
+	}
+	if (depth == 0)
+		rc = 0;
+out:
+	for (size_t k = 0; k < FAST_ATTRS; k++)
+		buf_free(&values[k]);
+	buf_free(&text);
+	return rc;
 }
 
 /* Nonzero when s needs clean_for_parser's changes at all. */
@@ -472,6 +882,9 @@ html_sanitize(const char *html, size_t len, const char *base_url)
 	else {
 		in = NULL;
 		n = len;
+		if (n < INT_MAX && fast_sanitize(&b, html, len, base_url) == 0)
+			goto done;
+		buf_reset(&b);
 	}
 	if (n > INT_MAX)
 		n = INT_MAX;    /* NOTE: libxml2 takes an int; callers bound far lower */
@@ -495,6 +908,7 @@ html_sanitize(const char *html, size_t len, const char *base_url)
 		serialize(&b, body ? body : root, base_url);
 	}
 	xmlFreeDoc(doc);
+done:
 	if (b.data == NULL)
 		return xstrdup("");
 	for (start = 0; start < b.len && is_html_space((unsigned char)b.data[start]); start++)
