@@ -10,6 +10,7 @@
 #include "text.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -525,9 +526,17 @@ fast_ref(const char *s, size_t len, struct buf *b)
 			return 0;
 		memcpy(name, s + 1, j - 1);
 		name[j - 1] = '\0';
-		if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+		/* the commonest first: htmlEntityLookup is a linear scan */
+		if (strcmp(name, "amp") == 0)
+			v = '&';
+		else if (strcmp(name, "nbsp") == 0)
+			v = 0xA0;
+		else if (strcmp(name, "rsquo") == 0)
+			v = 0x2019;
+		else if ((e = htmlEntityLookup((const xmlChar *)name)) == NULL)
 			return 0;
-		v = e->value;
+		else
+			v = e->value;
 	}
 	if (v < 0x80)
 		buf_putc(b, (char)v);
@@ -564,8 +573,9 @@ fast_decode(const char *s, size_t len, struct buf *b)
 
 	buf_reset(b);
 	while (i < len) {
-		for (run = i; run < len && s[run] != '&'; run++)
-			;
+		const char *amp = memchr(s + i, '&', len - i);
+
+		run = amp ? (size_t)(amp - s) : len;
 		buf_append(b, s + i, run - i);
 		if ((i = run) >= len)
 			break;
@@ -809,17 +819,26 @@ static int
 needs_cleaning(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const uint64_t ctl = 0x2020202020202020ULL, high = 0x8080808080808080ULL;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] >= 0x20 && p[i] != 0x7F) {
-			if (p[i] == '<' && len - i >= 9 && p[i + 1] == '!' &&
-			    memcmp(s + i, "<![CDATA[", 9) == 0)
-				return 1;
-			continue;
+	while (i < len) {
+		uint64_t w;
+
+		/* eight bytes at a time while none is below 0x20 */
+		if (len - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if (((w - ctl) & ~w & high) == 0) {
+				i += 8;
+				continue;
+			}
 		}
-		if (p[i] != '\t' && p[i] != '\n')
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n'))
 			return 1;
+		i++;
 	}
+	if (memchr(s, 0x7F, len) != NULL || memmem(s, len, "<![CDATA[", 9) != NULL)
+		return 1;
 	return !utf8_valid(s, len);
 }
 
