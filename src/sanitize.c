@@ -445,25 +445,24 @@ enum fastcat {
 	FC_HR,
 };
 
-/* Sorted by name for bsearch; pcdata: in libxml2's allowPCData list. */
+/* Sorted by name for bsearch. */
 static const struct fastdesc {
 	const char *name;
 	enum fastcat cat;
-	int pcdata;
 } fastdescs[] = {
-	{ "a", FC_INLINE, 1 }, { "abbr", FC_INLINE, 1 }, { "b", FC_INLINE, 1 },
-	{ "blockquote", FC_FLOW, 1 }, { "br", FC_VOID, 0 },
-	{ "cite", FC_INLINE, 1 }, { "code", FC_INLINE, 1 },
-	{ "div", FC_FLOW, 1 }, { "em", FC_INLINE, 1 },
-	{ "figcaption", FC_PHRASE, 0 }, { "figure", FC_FLOW, 0 },
-	{ "h1", FC_PHRASE, 1 }, { "h2", FC_PHRASE, 1 }, { "h3", FC_PHRASE, 1 },
-	{ "h4", FC_PHRASE, 1 }, { "h5", FC_PHRASE, 1 }, { "h6", FC_PHRASE, 1 },
-	{ "hr", FC_HR, 0 }, { "i", FC_INLINE, 1 }, { "img", FC_VOID, 0 },
-	{ "li", FC_LI, 1 }, { "mark", FC_INLINE, 0 }, { "ol", FC_LIST, 0 },
-	{ "p", FC_PHRASE, 1 }, { "q", FC_INLINE, 1 }, { "s", FC_INLINE, 1 },
-	{ "small", FC_INLINE, 1 }, { "span", FC_INLINE, 1 },
-	{ "strong", FC_INLINE, 1 }, { "sub", FC_INLINE, 0 },
-	{ "sup", FC_INLINE, 0 }, { "u", FC_INLINE, 1 }, { "ul", FC_LIST, 0 },
+	{ "a", FC_INLINE }, { "abbr", FC_INLINE }, { "b", FC_INLINE },
+	{ "blockquote", FC_FLOW }, { "br", FC_VOID },
+	{ "cite", FC_INLINE }, { "code", FC_INLINE },
+	{ "div", FC_FLOW }, { "em", FC_INLINE },
+	{ "figcaption", FC_PHRASE }, { "figure", FC_FLOW },
+	{ "h1", FC_PHRASE }, { "h2", FC_PHRASE }, { "h3", FC_PHRASE },
+	{ "h4", FC_PHRASE }, { "h5", FC_PHRASE }, { "h6", FC_PHRASE },
+	{ "hr", FC_HR }, { "i", FC_INLINE }, { "img", FC_VOID },
+	{ "li", FC_LI }, { "mark", FC_INLINE }, { "ol", FC_LIST },
+	{ "p", FC_PHRASE }, { "q", FC_INLINE }, { "s", FC_INLINE },
+	{ "small", FC_INLINE }, { "span", FC_INLINE },
+	{ "strong", FC_INLINE }, { "sub", FC_INLINE },
+	{ "sup", FC_INLINE }, { "u", FC_INLINE }, { "ul", FC_LIST },
 };
 
 static int
@@ -593,8 +592,6 @@ struct fastel {
 	const struct fastdesc *fd;
 	const struct sandesc *d;        /* kept as, or NULL when unwrapped */
 	size_t tagpos, bodypos;
-	const struct fastdesc *last;    /* last child element, or NULL */
-	int children;                   /* has children (text counts) */
 };
 
 #define FAST_DEPTH 32
@@ -730,16 +727,12 @@ fast_sanitize(struct buf *b, const char *s, size_t len, const char *base)
 				 */
 				if (b->len > 0 && !is_html_space((unsigned char)b->data[b->len - 1]))
 					buf_append(b, s + i, j - i);
-				top->children = 1;
-				top->last = NULL;
 			} else {
 				if ((depth > 0 && top->fd->cat == FC_LIST) ||
 				    fast_decode(s + i, j - i, &text) < 0)
 					goto out;
 				put_escaped(b, text.data, 0);
 				vis = b->len;
-				top->children = 1;
-				top->last = NULL;
 			}
 			i = j;
 			continue;
@@ -755,9 +748,6 @@ fast_sanitize(struct buf *b, const char *s, size_t len, const char *base)
 			if (strcmp(name, "a") == 0)
 				in_a--;
 			depth--;
-			top = depth ? &stack[depth - 1] : &body;
-			top->children = 1;
-			top->last = stack[depth].fd;
 			i = j + 1;
 			continue;
 		}
@@ -796,11 +786,9 @@ fast_sanitize(struct buf *b, const char *s, size_t len, const char *base)
 			if (fd->cat == FC_VOID || fd->cat == FC_HR) {
 				if (b->len > tagpos)
 					vis = b->len;
-				top->children = 1;
-				top->last = fd;
 				continue;
 			}
-			stack[depth++] = (struct fastel){ fd, d, tagpos, b->len, NULL, 0 };
+			stack[depth++] = (struct fastel){ fd, d, tagpos, b->len };
 			if (strcmp(fd->name, "a") == 0)
 				in_a++;
 		}
