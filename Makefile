@@ -27,12 +27,12 @@ PYTHON    ?= python3
 # Debian packages: building, running, and testing.  `make deps` installs the
 # missing ones when run as root; .ci/run installs them all on a fresh machine.
 DEB_BUILD = make gcc pkg-config libcurl4-openssl-dev libev-dev libsqlite3-dev \
-	    libxml2-dev libyaml-dev libjansson-dev libssl-dev
+	    libxml2-dev libyaml-dev libjansson-dev libssl-dev zlib1g-dev
 DEB_RUN   = ca-certificates tzdata
 DEB_TEST  = python3 sqlite3 mandoc procps
 DEB_ALL   = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
-PKGS       = libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson
+PKGS       = libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson zlib
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lev -lm
 
@@ -98,6 +98,10 @@ check:
 	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 tests-build
 	@sh tests/run.sh build/san
 
+# Scores the article extractor on the annotated pages (tests/pages/).
+eval: all
+	$(PYTHON) tests/pages/eval.py $(O)
+
 # Regenerates the golden files from the current build; review the diff.
 regen: all
 	sh tests/feeds/regen.sh $(O)
@@ -130,4 +134,4 @@ clean:
 
 -include $(wildcard $(O)/obj/*.d)
 
-.PHONY: all check regen deps print-deps run clean tests-build
+.PHONY: all check eval regen deps print-deps run clean tests-build

@@ -60,7 +60,9 @@ CREATE TABLE articles (
 	agency         TEXT,
 	dateline       TEXT,
 	summary        TEXT,                     -- the feed's teaser, plain text
-	body           TEXT,                     -- plain text, paragraphs separated by a blank line
+	body           TEXT,                     -- the fullest text: the page's if fetched, else feed_text;
+	                                         -- plain text, paragraphs separated by a blank line
+	feed_text      TEXT,                     -- the feed's own text (content, else summary), plain
 	content_html   TEXT,                     -- sanitized HTML from the feed
 	categories     TEXT,                     -- JSON array of strings
 	enclosures     TEXT,                     -- JSON array of {url, type, length}
@@ -69,12 +71,33 @@ CREATE TABLE articles (
 	published_at   TEXT,
 	updated_at     TEXT,                     -- the source's own update time
 	first_seen_at  TEXT NOT NULL,            -- when dateline first stored it
-	changed_at     TEXT                      -- when dateline last saw its text change
+	changed_at     TEXT,                     -- when dateline last saw its text change
+	-- the article's own page (feeds with fetch_articles: true)
+	page_state     TEXT CHECK (page_state IN ('pending', 'done', 'failed')),
+	                                         -- NULL: the page is not wanted
+	page_attempts  INTEGER NOT NULL DEFAULT 0,
+	page_error     TEXT,                     -- why the last attempt failed
+	page_next_try_at TEXT,                   -- pending: not before this time
+	page_fetched_at  TEXT,
+	page_url       TEXT                      -- the page's canonical URL as it declares it
 );
 CREATE UNIQUE INDEX articles_feed_guid ON articles(feed_id, guid) WHERE guid IS NOT NULL;
 CREATE INDEX articles_story ON articles(story_id);
 CREATE INDEX articles_published ON articles(published_at);
 CREATE INDEX articles_first_seen ON articles(first_seen_at);
+CREATE INDEX articles_page_pending ON articles(feed_id, page_next_try_at)
+	WHERE page_state = 'pending';
+
+-- Raw article pages, kept for feeds with keep_html: true so that
+-- `dateline reextract` can rerun a better extractor without refetching.
+CREATE TABLE pages (
+	article_id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+	url          TEXT NOT NULL,              -- the URL fetched (after redirects)
+	fetched_at   TEXT NOT NULL,
+	content_type TEXT,
+	size         INTEGER NOT NULL,           -- bytes before compression
+	html         BLOB NOT NULL               -- zlib (RFC 1950) compressed
+);
 
 CREATE TABLE entities (
 	id   INTEGER PRIMARY KEY,
@@ -97,9 +120,10 @@ CREATE TABLE links (
 	url               TEXT NOT NULL,
 	title             TEXT,
 	category          TEXT,
-	target_article_id INTEGER REFERENCES articles(id),
+	target_article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
 	PRIMARY KEY (article_id, url)
 ) WITHOUT ROWID;
+CREATE INDEX links_url ON links(url);
 
 -- Copies of each story: how many outlets ran it, first and last seen.
 CREATE VIEW story_copies AS

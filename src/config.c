@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/xpath.h>
 #include <yaml.h>
 
 #include "dates.h"
@@ -66,6 +67,9 @@ enum key {
 	KEY_MAX_CONNECTIONS,
 	KEY_MAX_HOST_CONNECTIONS,
 	KEY_LOG_LEVEL,
+	KEY_PAGE_HOST_CONNECTIONS,
+	KEY_PAGE_DELAY,
+	KEY_DATA_DIR,
 	KEY_DEFAULTS,
 	KEY_FEEDS,
 	/* a feed only */
@@ -84,6 +88,11 @@ enum key {
 	KEY_MAX_BYTES,
 	KEY_RETRY_MIN,
 	KEY_RETRY_MAX,
+	KEY_ROBOTS,
+	KEY_KEEP_HTML,
+	KEY_PAGE_BUDGET,
+	KEY_PAGE_RETRIES,
+	KEY_EXTRACT,
 	KEY_COUNT
 };
 
@@ -102,6 +111,9 @@ static const struct keydef {
 	[KEY_MAX_CONNECTIONS] = { "max_connections", SCOPE_TOP },
 	[KEY_MAX_HOST_CONNECTIONS] = { "max_host_connections", SCOPE_TOP },
 	[KEY_LOG_LEVEL] = { "log_level", SCOPE_TOP },
+	[KEY_PAGE_HOST_CONNECTIONS] = { "page_host_connections", SCOPE_TOP },
+	[KEY_PAGE_DELAY] = { "page_delay", SCOPE_TOP },
+	[KEY_DATA_DIR] = { "data_dir", SCOPE_TOP },
 	[KEY_DEFAULTS] = { "defaults", SCOPE_TOP },
 	[KEY_FEEDS] = { "feeds", SCOPE_TOP },
 	[KEY_NAME] = { "name", SCOPE_FEED },
@@ -118,6 +130,11 @@ static const struct keydef {
 	[KEY_MAX_BYTES] = { "max_bytes", SCOPE_SETTING },
 	[KEY_RETRY_MIN] = { "retry_min", SCOPE_SETTING },
 	[KEY_RETRY_MAX] = { "retry_max", SCOPE_SETTING },
+	[KEY_ROBOTS] = { "robots", SCOPE_SETTING },
+	[KEY_KEEP_HTML] = { "keep_html", SCOPE_SETTING },
+	[KEY_PAGE_BUDGET] = { "page_budget", SCOPE_SETTING },
+	[KEY_PAGE_RETRIES] = { "page_retries", SCOPE_SETTING },
+	[KEY_EXTRACT] = { "extract", SCOPE_SETTING },
 };
 
 #define KEY_BIT(k) (1u << (k))
@@ -135,6 +152,10 @@ static const struct feed_conf builtin_feed = {
 	.max_bytes = LIMIT_RESPONSE_BYTES_DEFAULT,
 	.retry_min = 60,
 	.retry_max = 6 * 60 * 60,
+	.robots = true,
+	.keep_html = false,
+	.page_budget = 50,
+	.page_retries = 3,
 };
 
 static const char *const kind_names[] = {
@@ -177,6 +198,7 @@ struct loader {
 
 	struct config *cfg;         /* top-level values; database unresolved */
 	struct pos database_at;
+	struct pos data_dir_at;
 	struct settings defaults;
 	struct settings *feeds;
 	size_t nfeeds, capfeeds;
@@ -927,12 +949,114 @@ key_first(struct loader *ld, const char *key, int k, struct pos at,
 }
 
 static void
+extract_free(struct extract_xpaths *x)
+{
+	free(x->body);
+	free(x->title);
+	free(x->byline);
+	free(x->published);
+	free(x->related);
+	memset(x, 0, sizeof(*x));
+}
+
+static void
+extract_copy(struct extract_xpaths *to, const struct extract_xpaths *from)
+{
+	to->body = xstrdup_or_null(from->body);
+	to->title = xstrdup_or_null(from->title);
+	to->byline = xstrdup_or_null(from->byline);
+	to->published = xstrdup_or_null(from->published);
+	to->related = xstrdup_or_null(from->related);
+}
+
+/* Silences libxml2 while an expression is compiled only to be checked. */
+static void
+xpath_quiet(void *ctx, const xmlError *err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+/*
+ * Reads one XPath expression and compiles it, so that a typo is a config
+ * error with its position rather than a silent miss on every page.
+ */
+static int
+read_xpath(struct loader *ld, const char *key, char **out)
+{
+	xmlXPathCompExprPtr comp;
+	struct pos at = ev_pos(ld);
+	char *v;
+
+	if (read_string(ld, key, &v) < 0)
+		return -1;
+	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)xpath_quiet);
+	comp = xmlXPathCompile((const xmlChar *)v);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (comp == NULL) {
+		char *q = msg_value(v, strlen(v));
+
+		errorf(ld, at, "'extract.%s' is not a valid XPath expression: '%s'", key, q);
+		free(q);
+		free(v);
+		return -1;
+	}
+	xmlXPathFreeCompExpr(comp);
+	*out = v;
+	return 0;
+}
+
+/* Reads an `extract:` map of XPath expressions, its first event current. */
+static int
+read_extract(struct loader *ld, struct extract_xpaths *x)
+{
+	static const char *const names[] = { "body", "title", "byline", "published", "related" };
+	char **slots[] = { &x->body, &x->title, &x->byline, &x->published, &x->related };
+	bool seen[ARRAY_LEN(names)] = { false };
+	struct pos seen_at[ARRAY_LEN(names)], at;
+	char *key;
+	int r, bad = 0;
+
+	if (ld->ev.type != YAML_MAPPING_START_EVENT)
+		return wrong(ld, "extract", "a map of XPath expressions (body, title, "
+		    "byline, published, related)");
+	while ((r = map_next(ld, &key, &at)) == 1) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_LEN(names); i++)
+			if (strcmp(names[i], key) == 0)
+				break;
+		if (i == ARRAY_LEN(names)) {
+			errorf(ld, at, "unknown key '%s' in 'extract' (body, title, byline, "
+			    "published, related)", key);
+			bad = 1;
+			skip_node(ld);
+		} else if (seen[i]) {
+			errorf(ld, at, "duplicate key '%s' (first at %d:%d)", key,
+			    seen_at[i].line, seen_at[i].col);
+			bad = 1;
+			skip_node(ld);
+		} else {
+			seen[i] = true;
+			seen_at[i] = at;
+			if (read_xpath(ld, names[i], slots[i]) < 0)
+				bad = 1;
+		}
+		free(key);
+	}
+	if (r < 0)
+		return -1;
+	return bad ? -1 : 0;
+}
+
+static void
 settings_free(struct settings *s)
 {
 	free(s->v.name);
 	free(s->v.url);
 	free(s->v.timezone);
 	free(s->v.agency);
+	extract_free(&s->v.extract);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -983,6 +1107,21 @@ read_setting(struct loader *ld, struct settings *s, enum key k)
 	case KEY_MAX_BYTES:
 		rc = read_size(ld, name, 1024, LIMIT_RESPONSE_BYTES_MAX,
 		    &v->max_bytes);
+		break;
+	case KEY_ROBOTS:
+		rc = read_bool(ld, name, &v->robots);
+		break;
+	case KEY_KEEP_HTML:
+		rc = read_bool(ld, name, &v->keep_html);
+		break;
+	case KEY_PAGE_BUDGET:
+		rc = read_int(ld, name, 0, 100000, &v->page_budget);
+		break;
+	case KEY_PAGE_RETRIES:
+		rc = read_int(ld, name, 1, 100, &v->page_retries);
+		break;
+	case KEY_EXTRACT:
+		rc = read_extract(ld, &v->extract);
 		break;
 	default:
 		fatalx("read_setting: key %d", (int)k);
@@ -1130,6 +1269,20 @@ read_top(struct loader *ld)
 			if (read_log_level(ld, &s) == 0) {
 				free(cfg->log_level);
 				cfg->log_level = s;
+			}
+			break;
+		case KEY_PAGE_HOST_CONNECTIONS:
+			read_int(ld, "page_host_connections", 1, 16,
+			    &cfg->page_host_connections);
+			break;
+		case KEY_PAGE_DELAY:
+			read_duration(ld, "page_delay", 0, &cfg->page_delay);
+			break;
+		case KEY_DATA_DIR:
+			ld->data_dir_at = ev_pos(ld);
+			if (read_string(ld, "data_dir", &s) == 0) {
+				free(cfg->data_dir);
+				cfg->data_dir = s;
 			}
 			break;
 		case KEY_DEFAULTS:
@@ -1321,6 +1474,12 @@ resolve_feeds(struct loader *ld)
 		c->max_bytes = PICK(f, d, KEY_MAX_BYTES, max_bytes);
 		c->retry_min = PICK(f, d, KEY_RETRY_MIN, retry_min);
 		c->retry_max = PICK(f, d, KEY_RETRY_MAX, retry_max);
+		c->robots = PICK(f, d, KEY_ROBOTS, robots);
+		c->keep_html = PICK(f, d, KEY_KEEP_HTML, keep_html);
+		c->page_budget = PICK(f, d, KEY_PAGE_BUDGET, page_budget);
+		c->page_retries = PICK(f, d, KEY_PAGE_RETRIES, page_retries);
+		extract_copy(&c->extract, f->set & KEY_BIT(KEY_EXTRACT) ? &f->v.extract :
+		    d->set & KEY_BIT(KEY_EXTRACT) ? &d->v.extract : &builtin_feed.extract);
 		c->line = f->v.line;
 		c->column = f->v.column;
 	}
@@ -1419,6 +1578,8 @@ config_load(const char *path, struct strlist *errors)
 	ld.cfg->max_connections = 16;
 	ld.cfg->max_host_connections = 2;
 	ld.cfg->log_level = xstrdup("info");
+	ld.cfg->page_host_connections = 1;
+	ld.cfg->page_delay = 1;
 
 	if (read_file(&ld) == 0) {
 		if (!yaml_parser_initialize(&ld.parser))
@@ -1431,6 +1592,18 @@ config_load(const char *path, struct strlist *errors)
 			yaml_event_delete(&ld.ev);
 		yaml_parser_delete(&ld.parser);
 		check_resolved(&ld);
+	}
+	if (ld.nerrs == 0 && ld.cfg->data_dir != NULL && ld.cfg->data_dir[0] != '/') {
+		if ((dir = config_dir(path)) == NULL)
+			errorf(&ld, ld.data_dir_at, "cannot resolve '%s' against the "
+			    "current folder: %s", ld.cfg->data_dir, strerror(errno));
+		else {
+			char *dd = path_join(dir, ld.cfg->data_dir);
+
+			free(ld.cfg->data_dir);
+			ld.cfg->data_dir = dd;
+			free(dir);
+		}
 	}
 	if (ld.nerrs == 0) {
 		if (ld.cfg->database[0] != '/') {
@@ -1472,8 +1645,10 @@ config_free(struct config *cfg)
 		free(cfg->feeds[i].url);
 		free(cfg->feeds[i].timezone);
 		free(cfg->feeds[i].agency);
+		extract_free(&cfg->feeds[i].extract);
 	}
 	free(cfg->feeds);
+	free(cfg->data_dir);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->user_agent);
@@ -1538,10 +1713,9 @@ put_quoted(struct buf *out, const char *s)
  * on where the tree is checked out).
  */
 static void
-put_database(struct buf *out, const struct config *cfg)
+put_relative(struct buf *out, const struct config *cfg, const char *db)
 {
 	char *dir = config_dir(cfg->path);
-	const char *db = cfg->database;
 	size_t n;
 
 	if (dir != NULL) {
@@ -1555,18 +1729,44 @@ put_database(struct buf *out, const struct config *cfg)
 	put_quoted(out, db);
 }
 
+static void
+put_extract(struct buf *out, const struct extract_xpaths *x)
+{
+	static const char *const names[] = { "body", "title", "byline", "published", "related" };
+	const char *vals[] = { x->body, x->title, x->byline, x->published, x->related };
+	int any = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		if (vals[i] == NULL)
+			continue;
+		if (!any++)
+			buf_puts(out, "    extract:\n");
+		buf_printf(out, "      %s: ", names[i]);
+		put_quoted(out, vals[i]);
+		buf_putc(out, '\n');
+	}
+}
+
 void
 config_write(const struct config *cfg, struct buf *out)
 {
 	char d[32];
 
 	buf_puts(out, "database: ");
-	put_database(out, cfg);
+	put_relative(out, cfg, cfg->database);
 	buf_puts(out, "\nuser_agent: ");
 	put_quoted(out, cfg->user_agent);
 	buf_printf(out, "\nmax_connections: %d\n", cfg->max_connections);
 	buf_printf(out, "max_host_connections: %d\n", cfg->max_host_connections);
 	buf_printf(out, "log_level: %s\n", cfg->log_level);
+	buf_printf(out, "page_host_connections: %d\n", cfg->page_host_connections);
+	format_duration(cfg->page_delay, d, sizeof(d));
+	buf_printf(out, "page_delay: %s\n", d);
+	if (cfg->data_dir != NULL) {
+		buf_puts(out, "data_dir: ");
+		put_relative(out, cfg, cfg->data_dir);
+		buf_putc(out, '\n');
+	}
 	if (cfg->nfeeds == 0) {
 		buf_puts(out, "feeds: []\n");
 		return;
@@ -1605,5 +1805,10 @@ config_write(const struct config *cfg, struct buf *out)
 		buf_printf(out, "    retry_min: %s\n", d);
 		format_duration(f->retry_max, d, sizeof(d));
 		buf_printf(out, "    retry_max: %s\n", d);
+		buf_printf(out, "    robots: %s\n", f->robots ? "true" : "false");
+		buf_printf(out, "    keep_html: %s\n", f->keep_html ? "true" : "false");
+		buf_printf(out, "    page_budget: %d\n", f->page_budget);
+		buf_printf(out, "    page_retries: %d\n", f->page_retries);
+		put_extract(out, &f->extract);
 	}
 }

@@ -19,6 +19,11 @@ enum feed_kind {
 	FEED_KIND_SITE,
 };
 
+/* XPath expressions overriding the extractor for one site (`extract:`). */
+struct extract_xpaths {
+	char *body, *title, *byline, *published, *related;   /* each may be NULL */
+};
+
 /*
  * One feed with every setting resolved (feed value, else `defaults`, else
  * the built-in default).  Durations are in seconds.
@@ -38,6 +43,11 @@ struct feed_conf {
 	long long max_bytes;     /* decoded bytes per response (default 16 MiB) */
 	double retry_min;        /* smallest delay after an error (default 1m) */
 	double retry_max;        /* largest backoff / Retry-After honoured (default 6h) */
+	bool robots;             /* honour robots.txt for article pages (default true) */
+	bool keep_html;          /* keep fetched pages, compressed (default false) */
+	int page_budget;         /* article pages fetched per poll at most (default 50) */
+	int page_retries;        /* fetch attempts per page before giving up (default 3) */
+	struct extract_xpaths extract;
 	int line, column;        /* where the feed's map starts, for messages */
 };
 
@@ -48,6 +58,9 @@ struct config {
 	int max_connections;     /* concurrent transfers in all (default 16) */
 	int max_host_connections;/* concurrent transfers per host (default 2) */
 	char *log_level;         /* "error".."debug" (default "info") */
+	int page_host_connections; /* concurrent article-page fetches per host (default 1) */
+	double page_delay;       /* least seconds between page fetches to one host (default 1s) */
+	char *data_dir;          /* data files folder, or NULL: the installed one */
 	struct feed_conf *feeds;
 	size_t nfeeds;
 };

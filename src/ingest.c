@@ -11,11 +11,13 @@
 #include <strings.h>
 
 #include <jansson.h>
+#include <zlib.h>
 
 #include "dates.h"
 #include "feed.h"
 #include "limits.h"
 #include "log.h"
+#include "page.h"
 #include "syndicate.h"
 #include "text.h"
 #include "url.h"
@@ -135,7 +137,8 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
 	a.byline = it->author;
 	a.agency = conf->agency;
 	a.summary = it->summary;
-	a.body = body;
+	a.feed_text = body;
+	a.want_page = conf->fetch_articles;
 	a.content_html = it->content;
 	a.categories_json = cats;
 	a.enclosures_json = encl;
@@ -222,4 +225,122 @@ fail:
 	store_rollback(st);
 	feed_doc_free(&fd);
 	return -1;
+}
+
+/* Whether a Content-Type is one a page extractor should read. */
+static int
+is_html_type(const char *ct)
+{
+	if (ct == NULL)
+		return 1;   /* unlabelled: let the extractor judge the bytes */
+	return strncasecmp(ct, "text/html", 9) == 0 ||
+	    strncasecmp(ct, "application/xhtml+xml", 21) == 0;
+}
+
+/* zlib-compresses data; returns a malloc'd buffer or NULL. */
+static unsigned char *
+compress_page(const char *data, size_t len, size_t *outlen)
+{
+	uLongf n = compressBound((uLong)len);
+	unsigned char *z = xmalloc(n);
+
+	if (compress2(z, &n, (const Bytef *)data, (uLong)len, 6) != Z_OK) {
+		free(z);
+		return NULL;
+	}
+	*outlen = n;
+	return z;
+}
+
+int
+ingest_article_page(struct store *st, int64_t article_id, const struct ingest_doc *doc,
+    const struct ingest_page_opts *opts, int64_t now, char *err, size_t errlen)
+{
+	struct page_overrides ov = { 0 };
+	struct page_opts po = { 0 };
+	struct page_article pa;
+	struct article_page ap = { 0 };
+	struct store_link *links = NULL;
+	char hash[CONTENT_HASH_LEN], perr[256], *charset, *canon = NULL;
+	unsigned char *z = NULL;
+	size_t zlen = 0, nlinks = 0;
+	int rc = -1;
+
+	if (!is_html_type(doc->content_type)) {
+		snprintf(err, errlen, "not an HTML page (%s)", doc->content_type);
+		return 1;
+	}
+	charset = ingest_charset(doc->content_type);
+	if (opts->extract) {
+		ov.body = opts->extract->body;
+		ov.title = opts->extract->title;
+		ov.byline = opts->extract->byline;
+		ov.published = opts->extract->published;
+		ov.related = opts->extract->related;
+	}
+	po.url = doc->url;
+	po.http_charset = charset;
+	po.default_tz = opts->timezone;
+	po.overrides = &ov;
+	po.rules = opts->rules;
+	if (page_extract(doc->body, doc->len, &po, &pa, perr, sizeof(perr)) < 0) {
+		free(charset);
+		snprintf(err, errlen, "%s", perr);
+		return 1;
+	}
+	free(charset);
+	if (!pa.found || pa.body == NULL || pa.body[0] == '\0') {
+		snprintf(err, errlen, "no article text found on the page");
+		page_article_free(&pa);
+		return 1;
+	}
+	if (pa.url)
+		canon = url_canonical(pa.url);
+	links = xcalloc(pa.nrelated ? pa.nrelated : 1, sizeof(*links));
+	for (size_t i = 0; i < pa.nrelated; i++) {
+		char *u = url_canonical(pa.related[i].url);
+
+		if (u == NULL)
+			continue;
+		links[nlinks].url = u;
+		links[nlinks].title = pa.related[i].title;
+		links[nlinks].category = pa.related[i].category;
+		nlinks++;
+	}
+	ap.page_url = canon;
+	ap.title = pa.title;
+	ap.body = pa.body;
+	ap.byline = pa.byline;
+	ap.agency = pa.agency;
+	ap.dateline = pa.dateline;
+	ap.auto_published = pa.auto_published;
+	ap.published_at = pa.published;
+	ap.updated_at = pa.updated;
+	ap.links = links;
+	ap.nlinks = nlinks;
+	ap.count_attempt = 1;
+	if (syndicate_content_hash(pa.body, hash) == 0)
+		ap.content_hash = hash;
+	if (opts->keep_html && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
+		ap.html_z = z;
+		ap.html_z_len = zlen;
+		ap.html_size = doc->len;
+		ap.fetched_url = doc->url;
+		ap.content_type = doc->content_type;
+	}
+	if (store_begin(st) < 0 || store_article_page(st, article_id, &ap, now) < 0 ||
+	    store_commit(st) < 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(st));
+		store_rollback(st);
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < nlinks; i++)
+		free((char *)links[i].url);
+	free(links);
+	free(canon);
+	free(z);
+	page_article_free(&pa);
+	return rc;
 }

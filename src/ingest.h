@@ -38,6 +38,26 @@ int ingest_feed_document(struct store *st, const struct feed_conf *conf,
     struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
     struct ingest_stats *stats, char *err, size_t errlen);
 
+struct page_rules;
+
+/* How a feed wants its article pages read. */
+struct ingest_page_opts {
+	const struct page_rules *rules;
+	const char *timezone;                 /* for visible times without a zone */
+	const struct extract_xpaths *extract; /* per-site overrides, or NULL */
+	int keep_html;                        /* keep the raw page, compressed */
+};
+
+/*
+ * Extracts the article from its fetched page (a 2xx response) and stores
+ * body, byline, agency, dateline, times, related links and the story in
+ * one transaction.  Returns 0 when stored; 1 when the page is not usable
+ * (not HTML, no article on it: err says why, trying again will not help);
+ * -1 when the store failed (err says why; worth trying again).
+ */
+int ingest_article_page(struct store *st, int64_t article_id, const struct ingest_doc *doc,
+    const struct ingest_page_opts *opts, int64_t now, char *err, size_t errlen);
+
 /* The charset parameter of a Content-Type value, malloc'd, or NULL. */
 char *ingest_charset(const char *content_type);
 

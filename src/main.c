@@ -24,7 +24,10 @@
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
+#include "datadir.h"
 #include "notify.h"
+#include "page.h"
+#include "pages.h"
 #include "poller.h"
 #include "store.h"
 #include "util.h"
@@ -43,6 +46,8 @@ struct daemon {
 	struct config *cfg;
 	struct store *store;
 	struct fetcher *fetcher;
+	struct page_rules *rules;
+	struct pages *pages;
 	struct poller *poller;
 	ev_signal sigterm, sigint, sighup;
 	ev_timer watchdog, status, checkpoint;
@@ -116,7 +121,37 @@ stop(struct daemon *d, const char *why)
 	/* No transaction is ever open between events: cancelling loses nothing. */
 	poller_free(d->poller);
 	d->poller = NULL;
+	pages_free(d->pages);
+	d->pages = NULL;
 	ev_break(d->loop, EVBREAK_ALL);
+}
+
+static void
+pages_idle(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->poller)
+		poller_pages_idle(d->poller);
+}
+
+/* The extractor's data files: the config's data_dir, else the usual places. */
+static struct page_rules *
+load_rules(const struct config *cfg)
+{
+	const char *dir = datadir_find(cfg->data_dir);
+	struct page_rules *r;
+	char err[512];
+
+	if (dir == NULL) {
+		log_err("cannot find dateline's data files (agencies.txt) in %s%s"
+		    "$DATELINE_DATA, next to the program or in %s", cfg->data_dir ?
+		    cfg->data_dir : "", cfg->data_dir ? ", " : "", DATELINE_DATADIR);
+		return NULL;
+	}
+	if ((r = page_rules_load(dir, err, sizeof(err))) == NULL)
+		log_err("%s", err);
+	return r;
 }
 
 static void
@@ -260,9 +295,16 @@ main(int argc, char **argv)
 		fatalx("curl_global_init failed");
 	feed_init();
 
+	if ((d.rules = load_rules(d.cfg)) == NULL) {
+		config_free(d.cfg);
+		curl_global_cleanup();
+		xmlCleanupParser();
+		return 1;
+	}
 	d.store = store_open(d.cfg->database, STORE_READWRITE, err, sizeof(err));
 	if (d.store == NULL) {
 		log_err("%s", err);
+		page_rules_free(d.rules);
 		config_free(d.cfg);
 		curl_global_cleanup();
 		xmlCleanupParser();
@@ -270,7 +312,8 @@ main(int argc, char **argv)
 	}
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
-	d.poller = poller_new(d.loop, d.store, d.fetcher, d.once, once_finished, &d);
+	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, pages_idle, &d);
+	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.once, once_finished, &d);
 
 	ev_signal_init(&d.sigterm, on_stop_signal, SIGTERM);
 	ev_signal_init(&d.sigint, on_stop_signal, SIGINT);
@@ -304,7 +347,9 @@ main(int argc, char **argv)
 	ev_run(d.loop, 0);
 
 	poller_free(d.poller);
+	pages_free(d.pages);
 	fetcher_free(d.fetcher);
+	page_rules_free(d.rules);
 	ev_signal_stop(d.loop, &d.sigterm);
 	ev_signal_stop(d.loop, &d.sigint);
 	ev_signal_stop(d.loop, &d.sighup);

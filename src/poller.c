@@ -14,6 +14,7 @@
 #include "fetch.h"
 #include "ingest.h"
 #include "log.h"
+#include "pages.h"
 #include "sched.h"
 #include "store.h"
 #include "util.h"
@@ -35,10 +36,12 @@ struct poller {
 	struct ev_loop *loop;
 	struct store *store;
 	struct fetcher *fetcher;
+	struct pages *pages;
 	const struct config *cfg;
 	struct feed_run **runs;  /* sorted by name */
 	size_t nruns;
 	int once;
+	int finished;           /* once mode: all_done called */
 	size_t once_pending;
 	void (*all_done)(void *);
 	void *arg;
@@ -88,6 +91,24 @@ schedule(struct feed_run *r, double delay)
 	log_debug("feed %s: next poll in %.0fs", r->conf->name, delay);
 }
 
+/* --once is over when every feed is polled and no article page is left. */
+static void
+maybe_all_done(struct poller *p)
+{
+	if (p->once && !p->finished && p->once_pending == 0 &&
+	    (p->pages == NULL || pages_pending(p->pages) == 0)) {
+		p->finished = 1;
+		if (p->all_done)
+			p->all_done(p->arg);
+	}
+}
+
+void
+poller_pages_idle(struct poller *p)
+{
+	maybe_all_done(p);
+}
+
 static void
 once_done(struct feed_run *r)
 {
@@ -96,8 +117,8 @@ once_done(struct feed_run *r)
 	if (!p->once || r->polled)
 		return;
 	r->polled = 1;
-	if (--p->once_pending == 0 && p->all_done)
-		p->all_done(p->arg);
+	p->once_pending--;
+	maybe_all_done(p);
 }
 
 static void
@@ -214,7 +235,7 @@ poll_done(const struct fetch_result *res, void *arg)
 		if (store_feed_save(r->p->store, s) < 0)
 			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
 			    store_errmsg(r->p->store));
-		goto out;
+		goto pages;
 	}
 	old_etag = s->etag;
 	old_lm = s->last_modified;
@@ -245,6 +266,10 @@ poll_done(const struct fetch_result *res, void *arg)
 	else
 		log_debug("feed %s: %zu items, none new (%.2fs)", r->conf->name, stats.items,
 		    res->seconds);
+pages:
+	/* Pages of new items, and earlier failures now due for a retry. */
+	if (r->p->pages && r->conf->fetch_articles)
+		pages_enqueue_feed(r->p->pages, r->conf, s->id);
 out:
 	once_done(r);
 }
@@ -334,6 +359,8 @@ poller_apply(struct poller *p, const struct config *cfg)
 	int rc = 0;
 
 	p->cfg = cfg;
+	if (p->pages)
+		pages_configure(p->pages, cfg);
 	for (size_t i = 0; i < cfg->nfeeds; i++) {
 		const struct feed_conf *c = &cfg->feeds[i];
 		struct feed_run *r = run_find(p, c->name);
@@ -418,8 +445,7 @@ poller_apply(struct poller *p, const struct config *cfg)
 		p->once_pending = ndue;
 		for (size_t i = 0; i < ndue; i++)
 			feed_poll(due[i]);
-		if (ndue == 0 && p->all_done)
-			p->all_done(p->arg);
+		maybe_all_done(p);
 	} else {
 		for (size_t i = 0; i < ndue; i++) {
 			struct sched_policy sp = policy(due[i]->conf);
@@ -433,14 +459,15 @@ poller_apply(struct poller *p, const struct config *cfg)
 }
 
 struct poller *
-poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, int once,
-    void (*all_done)(void *), void *arg)
+poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, struct pages *pages,
+    int once, void (*all_done)(void *), void *arg)
 {
 	struct poller *p = xcalloc(1, sizeof(*p));
 
 	p->loop = loop;
 	p->store = st;
 	p->fetcher = f;
+	p->pages = pages;
 	p->once = once;
 	p->all_done = all_done;
 	p->arg = arg;

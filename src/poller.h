@@ -13,14 +13,21 @@
 struct ev_loop;
 struct fetcher;
 struct store;
+struct pages;
 struct poller;
 
 /*
- * once: poll every enabled feed one time, now, and call all_done(arg) when
- * the last poll has been recorded (also when there is nothing to poll).
+ * After each successful poll of a feed with fetch_articles, its pending
+ * article pages are handed to pages.  once: poll every enabled feed one
+ * time, now, and call all_done(arg) when the last poll has been recorded
+ * and no article page is left to fetch (also when there is nothing to
+ * poll).
  */
 struct poller *poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f,
-    int once, void (*all_done)(void *arg), void *arg);
+    struct pages *pages, int once, void (*all_done)(void *arg), void *arg);
+
+/* To be called when the page queue drains (pages_new's idle callback). */
+void poller_pages_idle(struct poller *p);
 
 /*
  * Makes the polled feeds those of cfg: new feeds are registered and

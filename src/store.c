@@ -35,6 +35,17 @@ enum stmt_id {
 	S_ART_BY_URL,
 	S_ART_INSERT,
 	S_ART_UPDATE,
+	S_ART_UPDATE_FEED_ONLY,
+	S_ART_WANT_PAGE,
+	S_LINKS_TARGET_NEW,
+	S_PAGES_PENDING,
+	S_PAGE_DONE,
+	S_PAGE_FAILED,
+	S_PAGE_KEEP,
+	S_LINKS_DELETE,
+	S_LINK_INSERT,
+	S_LINKS_RESOLVE,
+	S_ART_STORY,
 	S_ART_URL_TAKEN,
 	S_STORY_INSERT,
 	S_STORY_ID,
@@ -70,14 +81,17 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " polls = polls + 1 WHERE id = ?1",
 	[S_FEED_ACTIVE_ALL] = "SELECT id, name FROM feeds WHERE active = 1",
 	[S_ART_BY_GUID] =
-	    "SELECT id, story_id, url FROM articles WHERE feed_id = ?1 AND guid = ?2",
-	[S_ART_BY_URL] = "SELECT id, story_id, url FROM articles WHERE url = ?1",
+	    "SELECT id, story_id, url, page_state = 'done' FROM articles"
+	    " WHERE feed_id = ?1 AND guid = ?2",
+	[S_ART_BY_URL] =
+	    "SELECT id, story_id, url, page_state = 'done' FROM articles WHERE url = ?1",
 	[S_ART_INSERT] =
 	    "INSERT INTO articles (feed_id, story_id, guid, url, title, byline,"
 	    " agency, dateline, summary, body, content_html, categories,"
 	    " enclosures, content_hash, auto_published, published_at, updated_at,"
-	    " first_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	    " first_seen_at, feed_text, page_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?19, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+	    " CASE WHEN ?20 THEN 'pending' END)",
 	/*
 	 * NOTE: the WHERE clause makes an unchanged item a no-op, so
 	 * sqlite3_changes() tells "changed" from "unchanged" without reading
@@ -86,16 +100,70 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ART_UPDATE] =
 	    "UPDATE articles SET story_id = ?2, guid = coalesce(?3, guid), url = ?4,"
 	    " title = ?5, byline = ?6, agency = ?7, dateline = ?8, summary = ?9,"
-	    " body = ?10, content_html = ?11, categories = ?12, enclosures = ?13,"
-	    " content_hash = ?14, auto_published = ?15, published_at = ?16,"
-	    " updated_at = ?17, changed_at = ?18"
+	    " body = ?19, feed_text = ?19, content_html = ?11, categories = ?12,"
+	    " enclosures = ?13, content_hash = ?14, auto_published = ?15,"
+	    " published_at = ?16, updated_at = ?17, changed_at = ?18"
 	    " WHERE id = ?1 AND (story_id IS NOT ?2 OR url IS NOT ?4"
 	    " OR title IS NOT ?5 OR byline IS NOT ?6 OR agency IS NOT ?7"
-	    " OR dateline IS NOT ?8 OR summary IS NOT ?9 OR body IS NOT ?10"
+	    " OR dateline IS NOT ?8 OR summary IS NOT ?9 OR feed_text IS NOT ?19"
 	    " OR content_html IS NOT ?11 OR categories IS NOT ?12"
 	    " OR enclosures IS NOT ?13 OR content_hash IS NOT ?14"
 	    " OR auto_published IS NOT ?15 OR published_at IS NOT ?16"
 	    " OR updated_at IS NOT ?17)",
+	/*
+	 * Once the article's page is stored, the page owns body, byline,
+	 * agency, dateline and story; the feed only updates its own fields.
+	 */
+	/*
+	 * NOTE: times do not count as a change here: the page may state them
+	 * differently from the feed, and a change would refetch the page at
+	 * every poll.
+	 */
+	[S_ART_UPDATE_FEED_ONLY] =
+	    "UPDATE articles SET guid = coalesce(?3, guid), url = ?4, title = ?5,"
+	    " summary = ?9, feed_text = ?19, content_html = ?11, categories = ?12,"
+	    " enclosures = ?13, published_at = coalesce(?16, published_at),"
+	    " updated_at = coalesce(?17, updated_at), changed_at = ?18"
+	    " WHERE id = ?1 AND (url IS NOT ?4 OR title IS NOT ?5"
+	    " OR summary IS NOT ?9 OR feed_text IS NOT ?19"
+	    " OR content_html IS NOT ?11 OR categories IS NOT ?12"
+	    " OR enclosures IS NOT ?13)",
+	/* A changed item's page is fetched again: the story may have moved on. */
+	[S_ART_WANT_PAGE] =
+	    "UPDATE articles SET page_state = 'pending', page_attempts = 0,"
+	    " page_next_try_at = NULL, page_error = NULL WHERE id = ?1",
+	[S_LINKS_TARGET_NEW] =
+	    "UPDATE links SET target_article_id = ?1 WHERE url = ?2"
+	    " AND target_article_id IS NULL",
+	[S_PAGES_PENDING] =
+	    "SELECT id, url, page_attempts FROM articles WHERE feed_id = ?1"
+	    " AND page_state = 'pending' AND url IS NOT NULL"
+	    " AND (page_next_try_at IS NULL OR page_next_try_at <= ?2)"
+	    " ORDER BY first_seen_at DESC, id DESC LIMIT ?3",
+	[S_PAGE_DONE] =
+	    "UPDATE articles SET body = ?2, byline = coalesce(?3, byline),"
+	    " agency = coalesce(?4, agency), dateline = ?5, auto_published = ?6,"
+	    " published_at = coalesce(published_at, ?7),"
+	    " updated_at = coalesce(?8, updated_at), page_url = ?9,"
+	    " content_hash = ?10, story_id = ?11, page_state = 'done',"
+	    " page_fetched_at = ?12, page_error = NULL, page_next_try_at = NULL,"
+	    " page_attempts = page_attempts + ?13,"
+	    " title = coalesce(title, ?14) WHERE id = ?1",
+	[S_PAGE_FAILED] =
+	    "UPDATE articles SET page_state = ?2, page_error = ?3,"
+	    " page_attempts = page_attempts + 1, page_next_try_at = ?4 WHERE id = ?1",
+	[S_PAGE_KEEP] =
+	    "INSERT OR REPLACE INTO pages (article_id, url, fetched_at, content_type,"
+	    " size, html) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_LINKS_DELETE] = "DELETE FROM links WHERE article_id = ?1",
+	[S_LINK_INSERT] =
+	    "INSERT OR IGNORE INTO links (article_id, url, title, category,"
+	    " target_article_id) VALUES (?1, ?2, ?3, ?4,"
+	    " (SELECT id FROM articles WHERE url = ?2))",
+	[S_LINKS_RESOLVE] =
+	    "UPDATE links SET target_article_id = (SELECT id FROM articles"
+	    " WHERE url = links.url) WHERE article_id = ?1",
+	[S_ART_STORY] = "SELECT story_id, title FROM articles WHERE id = ?1",
 	[S_ART_URL_TAKEN] = "SELECT 1 FROM articles WHERE url = ?1 AND id <> ?2",
 	[S_STORY_INSERT] =
 	    "INSERT INTO stories (content_hash, title, agency, first_seen_at)"
@@ -671,7 +739,7 @@ story_for(struct store *st, const struct article *a, int64_t now, int64_t *first
 /* Finds an article by (feed, guid) or url: 1 found, 0 not, -1 error. */
 static int
 article_find(struct store *st, int64_t feed_id, const struct article *a,
-    int64_t *id, int64_t *story_id, char **url)
+    int64_t *id, int64_t *story_id, char **url, int *page_done)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -694,6 +762,7 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 			*id = sqlite3_column_int64(s, 0);
 			*story_id = sqlite3_column_int64(s, 1);
 			*url = column_text(s, 2);
+			*page_done = sqlite3_column_int(s, 3);
 		}
 		stmt_done(s);
 		if (rc == SQLITE_ROW)
@@ -706,7 +775,7 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 	return 0;
 }
 
-/* Binds the parameters INSERT and UPDATE share: ?2, ?3 and ?5..?17. */
+/* Binds the parameters INSERT and UPDATE share: ?2, ?3, ?5..?17, ?19. */
 static void
 bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
 {
@@ -717,7 +786,6 @@ bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
 	bind_text(s, 7, a->agency);
 	bind_text(s, 8, a->dateline);
 	bind_text(s, 9, a->summary);
-	bind_text(s, 10, a->body);
 	bind_text(s, 11, a->content_html);
 	bind_text(s, 12, a->categories_json);
 	bind_text(s, 13, a->enclosures_json);
@@ -725,6 +793,32 @@ bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
 	sqlite3_bind_int(s, 15, a->auto_published);
 	bind_time(s, 16, a->published_at);
 	bind_time(s, 17, a->updated_at);
+	bind_text(s, 19, a->feed_text);
+}
+
+/* Drops story_id if no article uses it any more, else fixes its first article. */
+static int
+story_lost_copy(struct store *st, int64_t story_id, int64_t article_id)
+{
+	sqlite3_stmt *s = st->stmt[S_STORY_DELETE_ORPHAN];
+
+	sqlite3_bind_int64(s, 1, story_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	s = st->stmt[S_STORY_FIX_FIRST];
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, article_id);
+	return step_done(st, s);
+}
+
+static int
+story_set_first(struct store *st, int64_t story_id, int64_t article_id)
+{
+	sqlite3_stmt *s = st->stmt[S_STORY_SET_FIRST];
+
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, article_id);
+	return step_done(st, s);
 }
 
 int
@@ -732,27 +826,38 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
     int64_t now, enum store_outcome *outcome, int64_t *article_id)
 {
 	sqlite3_stmt *s;
-	int64_t id = 0, old_story = 0, story, first_article;
+	int64_t id = 0, old_story = 0, story = 0, first_article = 0;
 	char *old_url = NULL;
 	const char *url = a->url;
-	int found, rc;
+	int found, rc, page_done = 0;
 
-	found = article_find(st, feed_id, a, &id, &old_story, &old_url);
+	found = article_find(st, feed_id, a, &id, &old_story, &old_url, &page_done);
 	if (found < 0)
 		return -1;
-	story = story_for(st, a, now, &first_article);
-	if (story < 0)
-		goto fail;
+	if (!page_done) {
+		story = story_for(st, a, now, &first_article);
+		if (story < 0)
+			goto fail;
+	}
 	if (!found) {
 		s = st->stmt[S_ART_INSERT];
 		sqlite3_bind_int64(s, 1, feed_id);
 		bind_article(s, a, story);
 		bind_text(s, 4, url);
 		bind_time(s, 18, now);
+		sqlite3_bind_int(s, 20, a->want_page);
 		if (step_done(st, s) < 0)
 			goto fail;
 		id = sqlite3_last_insert_rowid(st->db);
 		*outcome = STORE_NEW;
+		if (url != NULL) {
+			/* Related-story links that pointed here before it was stored. */
+			s = st->stmt[S_LINKS_TARGET_NEW];
+			sqlite3_bind_int64(s, 1, id);
+			bind_text(s, 2, url);
+			if (step_done(st, s) < 0)
+				goto fail;
+		}
 	} else {
 		/*
 		 * A guid seen before with a url now used by another row (the
@@ -774,7 +879,7 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		}
 		if (url == NULL)
 			url = old_url;
-		s = st->stmt[S_ART_UPDATE];
+		s = st->stmt[page_done ? S_ART_UPDATE_FEED_ONLY : S_ART_UPDATE];
 		sqlite3_bind_int64(s, 1, id);
 		bind_article(s, a, story);
 		bind_text(s, 4, url);
@@ -782,26 +887,18 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		if (step_done(st, s) < 0)
 			goto fail;
 		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
-		if (*outcome == STORE_CHANGED && old_story > 0 && old_story != story) {
-			/* The old story loses this copy: drop it if it was the last. */
-			s = st->stmt[S_STORY_DELETE_ORPHAN];
-			sqlite3_bind_int64(s, 1, old_story);
-			if (step_done(st, s) < 0)
-				goto fail;
-			s = st->stmt[S_STORY_FIX_FIRST];
-			sqlite3_bind_int64(s, 1, old_story);
-			sqlite3_bind_int64(s, 2, id);
+		if (*outcome == STORE_CHANGED && !page_done && old_story > 0 &&
+		    old_story != story && story_lost_copy(st, old_story, id) < 0)
+			goto fail;
+		if (*outcome == STORE_CHANGED && a->want_page) {
+			s = st->stmt[S_ART_WANT_PAGE];
+			sqlite3_bind_int64(s, 1, id);
 			if (step_done(st, s) < 0)
 				goto fail;
 		}
 	}
-	if (story > 0 && first_article == 0) {
-		s = st->stmt[S_STORY_SET_FIRST];
-		sqlite3_bind_int64(s, 1, story);
-		sqlite3_bind_int64(s, 2, id);
-		if (step_done(st, s) < 0)
-			goto fail;
-	}
+	if (story > 0 && first_article == 0 && story_set_first(st, story, id) < 0)
+		goto fail;
 	free(old_url);
 	if (article_id)
 		*article_id = id;
@@ -809,6 +906,143 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 fail:
 	free(old_url);
 	return -1;
+}
+
+int
+store_pages_pending(struct store *st, int64_t feed_id, int64_t now, int limit,
+    struct page_job **jobs, size_t *njobs)
+{
+	sqlite3_stmt *s = st->stmt[S_PAGES_PENDING];
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*jobs = NULL;
+	*njobs = 0;
+	sqlite3_bind_int64(s, 1, feed_id);
+	bind_time(s, 2, now);
+	sqlite3_bind_int(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*jobs = xreallocarray(*jobs, cap, sizeof(**jobs));
+		}
+		(*jobs)[n].article_id = sqlite3_column_int64(s, 0);
+		(*jobs)[n].url = column_text(s, 1);
+		(*jobs)[n].attempts = sqlite3_column_int(s, 2);
+		n++;
+	}
+	stmt_done(s);
+	*njobs = n;
+	if (rc != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		page_jobs_free(*jobs, n);
+		*jobs = NULL;
+		*njobs = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+page_jobs_free(struct page_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(jobs[i].url);
+	free(jobs);
+}
+
+int
+store_article_page(struct store *st, int64_t article_id, const struct article_page *p,
+    int64_t now)
+{
+	sqlite3_stmt *s;
+	int64_t old_story = 0, story = 0, first_article = 0;
+	char *title = NULL;
+	int rc;
+
+	s = st->stmt[S_ART_STORY];
+	sqlite3_bind_int64(s, 1, article_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		old_story = sqlite3_column_int64(s, 0);
+		title = column_text(s, 1);
+	}
+	stmt_done(s);
+	if (rc != SQLITE_ROW) {
+		store_seterr(st, "%s: article %lld: %s", st->path, (long long)article_id,
+		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
+		return -1;
+	}
+	{
+		struct article a = { 0 };
+
+		a.content_hash = p->content_hash;
+		a.story_title = title ? title : p->title;
+		a.agency = p->agency;
+		story = story_for(st, &a, now, &first_article);
+	}
+	free(title);
+	if (story < 0)
+		return -1;
+	s = st->stmt[S_PAGE_DONE];
+	sqlite3_bind_int64(s, 1, article_id);
+	bind_text(s, 2, p->body);
+	bind_text(s, 3, p->byline);
+	bind_text(s, 4, p->agency);
+	bind_text(s, 5, p->dateline);
+	sqlite3_bind_int(s, 6, p->auto_published);
+	bind_time(s, 7, p->published_at);
+	bind_time(s, 8, p->updated_at);
+	bind_text(s, 9, p->page_url);
+	bind_text(s, 10, p->content_hash);
+	bind_id(s, 11, story);
+	bind_time(s, 12, now);
+	sqlite3_bind_int(s, 13, p->count_attempt ? 1 : 0);
+	bind_text(s, 14, p->title);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
+		return -1;
+	if (story > 0 && first_article == 0 && story_set_first(st, story, article_id) < 0)
+		return -1;
+	s = st->stmt[S_LINKS_DELETE];
+	sqlite3_bind_int64(s, 1, article_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nlinks; i++) {
+		s = st->stmt[S_LINK_INSERT];
+		sqlite3_bind_int64(s, 1, article_id);
+		bind_text(s, 2, p->links[i].url);
+		bind_text(s, 3, p->links[i].title);
+		bind_text(s, 4, p->links[i].category);
+		if (step_done(st, s) < 0)
+			return -1;
+	}
+	if (p->html_z != NULL) {
+		s = st->stmt[S_PAGE_KEEP];
+		sqlite3_bind_int64(s, 1, article_id);
+		bind_text(s, 2, p->fetched_url);
+		bind_time(s, 3, now);
+		bind_text(s, 4, p->content_type);
+		sqlite3_bind_int64(s, 5, (sqlite3_int64)p->html_size);
+		sqlite3_bind_blob64(s, 6, p->html_z, p->html_z_len, SQLITE_TRANSIENT);
+		if (step_done(st, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_article_page_failed(struct store *st, int64_t article_id, const char *why,
+    int final, int64_t next_try)
+{
+	sqlite3_stmt *s = st->stmt[S_PAGE_FAILED];
+
+	sqlite3_bind_int64(s, 1, article_id);
+	bind_text(s, 2, final ? "failed" : "pending");
+	bind_text(s, 3, why);
+	bind_time(s, 4, final ? DATE_UNSET : next_try);
+	return step_done(st, s);
 }
 
 int

@@ -75,11 +75,13 @@ void store_rollback(struct store *st);
 struct article {
 	const char *guid, *url;          /* url: canonical */
 	const char *title, *byline, *agency, *dateline;
-	const char *summary, *body, *content_html;
+	const char *summary, *content_html;
+	const char *feed_text;           /* the feed's plain text; the body until a page is stored */
 	const char *categories_json, *enclosures_json;
 	const char *content_hash;        /* NULL: no story */
 	const char *story_title;         /* title for a new story row */
 	int auto_published;
+	int want_page;                   /* queue the article's page for fetching */
 	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
 };
 
@@ -97,6 +99,58 @@ enum store_outcome {
  */
 int store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
     int64_t now, enum store_outcome *outcome, int64_t *article_id);
+
+/* An article whose page is due to be fetched. */
+struct page_job {
+	int64_t article_id;
+	char *url;
+	int attempts;        /* failed attempts so far */
+};
+
+/*
+ * The articles of feed_id whose pages are pending and due at now, newest
+ * first, at most limit.  Returns 0 with a malloc'd array (freed with
+ * page_jobs_free), or -1.
+ */
+int store_pages_pending(struct store *st, int64_t feed_id, int64_t now, int limit,
+    struct page_job **jobs, size_t *njobs);
+void page_jobs_free(struct page_job *jobs, size_t n);
+
+struct store_link {
+	const char *url, *title, *category;
+};
+
+/* What an article's own page gave (borrowed strings). */
+struct article_page {
+	const char *page_url;        /* canonical URL the page declares, or NULL */
+	const char *title;           /* used only where the article has none */
+	const char *body, *byline, *agency, *dateline;
+	const char *content_hash;    /* NULL: no story */
+	int auto_published;
+	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
+	const struct store_link *links;
+	size_t nlinks;
+	int count_attempt;           /* a fetch (not a re-extraction): count it */
+	/* The raw page, compressed, when it is to be kept; else html_z NULL. */
+	const void *html_z;
+	size_t html_z_len, html_size;
+	const char *fetched_url, *content_type;
+};
+
+/*
+ * Stores what an article's page gave: body, byline, agency, dateline,
+ * links (replacing the previous ones), story by the new content hash, and
+ * the raw page when given.  Must run inside a transaction.  0 or -1.
+ */
+int store_article_page(struct store *st, int64_t article_id, const struct article_page *p,
+    int64_t now);
+
+/*
+ * Records a failed page fetch: final, the article keeps its feed text for
+ * good; otherwise it is tried again from next_try.  0 or -1.
+ */
+int store_article_page_failed(struct store *st, int64_t article_id, const char *why,
+    int final, int64_t next_try);
 
 /* The last error message of the store (valid until the next call). */
 const char *store_errmsg(struct store *st);

@@ -13,6 +13,8 @@ set -u
 build=$(cd "${1:-build}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 export DATELINE_BUILD="$build" DATELINE_TOP="$top"
+# The programs under test read the source tree's data files.
+export DATELINE_DATA="$top/data"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 log=$(mktemp -d)

@@ -96,7 +96,7 @@ main(void)
 	a.guid = "g1";
 	a.url = "https://a.example/1";
 	a.title = "One";
-	a.body = "Same text.";
+	a.feed_text = "Same text.";
 	a.content_hash = "1111111111111111111111111111111111111111111111111111111111111111";
 	a.published_at = now;
 	a.updated_at = DATE_UNSET;
@@ -122,7 +122,7 @@ main(void)
 	    "found by canonical url when there is no guid");
 	/* change moves the article to a new story; the old keeps the other copy */
 	a.guid = "g1";
-	a.body = "Changed text.";
+	a.feed_text = "Changed text.";
 	a.content_hash = "2222222222222222222222222222222222222222222222222222222222222222";
 	ok(store_article_upsert(st, fa.id, &a, now + 120, &out, &id2) == 0 && out == STORE_CHANGED &&
 	    id2 == id1, "changed article updated in place");
