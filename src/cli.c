@@ -2,6 +2,8 @@
  * cli.c: the dateline command-line tool.
  *
  *   dateline parse [--url BASE] [--timezone ZONE] FILE|-
+ *   dateline extract [--url URL] [--timezone ZONE] [--data DIR]
+ *                    [--feed NAME -c CONFIG] FILE|-
  *   dateline check-config [-c CONFIG] [-v]
  *
  * Each subcommand is one function; output formats are those of DESIGN.md.
@@ -16,10 +18,14 @@
 #include <libxml/parser.h>
 
 #include "config.h"
+#include "datadir.h"
 #include "dates.h"
 #include "feed.h"
 #include "feedjson.h"
 #include "log.h"
+#include "page.h"
+#include "pagejson.h"
+#include "syndicate.h"
 #include "util.h"
 
 #define DEFAULT_CONFIG DATELINE_SYSCONFDIR "/dateline/dateline.yaml"
@@ -33,6 +39,8 @@ usage(FILE *f)
 	    "commands:\n"
 	    "  parse [--url BASE] [--timezone ZONE] FILE|-\n"
 	    "        parse an RSS/Atom document and print its items as JSON Lines\n"
+	    "  extract [--url URL] [--timezone ZONE] [--data DIR] [--feed NAME -c CONFIG] FILE|-\n"
+	    "        extract the article from an HTML page and print it as JSON\n"
 	    "  check-config [-c CONFIG] [-v]\n"
 	    "        validate a configuration; -v prints the effective configuration\n"
 	    "  version\n"
@@ -140,6 +148,117 @@ cmd_parse(int argc, char **argv)
 	return 0;
 }
 
+#define EXTRACT_USAGE \
+	"usage: dateline extract [--url URL] [--timezone ZONE] [--data DIR]\n" \
+	"                        [--feed NAME -c CONFIG] FILE|-\n"
+
+static int
+cmd_extract(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "timezone", required_argument, NULL, 't' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "feed", required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = NULL, *feed = NULL, *config_path = DEFAULT_CONFIG, *dir;
+	struct page_opts opts = { 0 };
+	struct page_overrides ov = { 0 };
+	struct config *cfg = NULL;
+	struct page_rules *rules;
+	struct page_article a;
+	char err[512], hash[CONTENT_HASH_LEN], *html;
+	size_t len;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "u:t:d:f:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'u': opts.url = optarg; break;
+		case 't':
+			if (!date_tz_exists(optarg)) {
+				fprintf(stderr, "dateline: unknown time zone '%s'\n", optarg);
+				return 2;
+			}
+			opts.default_tz = optarg;
+			break;
+		case 'd': data = optarg; break;
+		case 'f': feed = optarg; break;
+		case 'c': config_path = optarg; break;
+		case 'h':
+			printf(EXTRACT_USAGE
+			    "  --url URL         the page's URL, for relative links\n"
+			    "  --timezone ZONE   IANA zone for times without one (default UTC)\n"
+			    "  --data DIR        the folder of agencies.txt and the other data files\n"
+			    "  --feed NAME       apply that feed's extract: overrides from CONFIG\n"
+			    "  -c, --config FILE the configuration (default %s)\n", DEFAULT_CONFIG);
+			return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, EXTRACT_USAGE);
+		return 2;
+	}
+	if (feed != NULL) {
+		struct strlist errors = { 0 };
+		const struct feed_conf *fc;
+
+		if ((cfg = config_load(config_path, &errors)) == NULL) {
+			for (size_t i = 0; i < errors.n; i++)
+				fprintf(stderr, "%s\n", errors.v[i]);
+			strlist_free(&errors);
+			return 1;
+		}
+		if ((fc = config_feed(cfg, feed)) == NULL) {
+			fprintf(stderr, "dateline: --feed: no feed named '%s' in %s\n",
+			    feed, config_path);
+			config_free(cfg);
+			return 1;
+		}
+		ov.body = fc->extract.body;
+		ov.title = fc->extract.title;
+		ov.byline = fc->extract.byline;
+		ov.published = fc->extract.published;
+		ov.related = fc->extract.related;
+		opts.overrides = &ov;
+		if (opts.default_tz == NULL)
+			opts.default_tz = fc->timezone;
+		if (data == NULL)
+			data = cfg->data_dir;
+	}
+	if ((dir = datadir_find(data)) == NULL) {
+		fprintf(stderr, "dateline: %s%s: no agencies.txt there (use --data DIR "
+		    "or DATELINE_DATA)\n", data ? data : "data folder",
+		    data ? "" : " not found");
+		config_free(cfg);
+		return 1;
+	}
+	if ((rules = page_rules_load(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dateline: %s\n", err);
+		config_free(cfg);
+		return 1;
+	}
+	opts.rules = rules;
+	rc = 1;
+	if (read_input(argv[optind], &html, &len) == 0) {
+		if (page_extract(html, len, &opts, &a, err, sizeof(err)) == 0) {
+			print_json_line(page_article_to_json(&a, a.body != NULL &&
+			    syndicate_content_hash(a.body, hash) == 0 ? hash : NULL,
+			    json_array()));
+			page_article_free(&a);
+			rc = 0;
+		} else
+			fprintf(stderr, "dateline: %s: %s\n", argv[optind], err);
+		free(html);
+	}
+	page_rules_free(rules);
+	config_free(cfg);
+	return rc;
+}
+
 static int
 cmd_check_config(int argc, char **argv)
 {
@@ -206,6 +325,8 @@ main(int argc, char **argv)
 	argv++;
 	if (strcmp(cmd, "parse") == 0)
 		rc = cmd_parse(argc, argv);
+	else if (strcmp(cmd, "extract") == 0)
+		rc = cmd_extract(argc, argv);
 	else if (strcmp(cmd, "check-config") == 0)
 		rc = cmd_check_config(argc, argv);
 	else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
