@@ -898,7 +898,10 @@ page_finish(struct page_ctx *c, struct page_article *a)
 	const char *ogtype = page_meta(c, "og:type");
 
 	buf_init(&b);
-	for (size_t i = 0; i < c->nparas && b.len < PAGE_MAX_TEXT; i++) {
+	for (size_t i = 0; i < c->nparas; i++) {
+		/* NOTE: the body stops at the paragraph that would pass the bound. */
+		if (b.len + 2 + c->paras[i].len > PAGE_MAX_TEXT)
+			break;
 		if (b.len > 0)
 			buf_puts(&b, "\n\n");
 		buf_append(&b, c->paras[i].s, c->paras[i].len);
