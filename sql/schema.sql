@@ -35,7 +35,12 @@ CREATE TABLE feeds (
 	title              TEXT,                 -- the feed's own title
 	site_url           TEXT,
 	polls              INTEGER NOT NULL DEFAULT 0,
-	items_seen         INTEGER NOT NULL DEFAULT 0
+	items_seen         INTEGER NOT NULL DEFAULT 0,
+	-- adaptive polling and health
+	cur_interval       REAL,                 -- seconds between polls now
+	quiet_polls        INTEGER NOT NULL DEFAULT 0, -- successful polls in a row with nothing new
+	item_gap           REAL                  -- usual seconds between polls that found new
+	                                         -- items (moving average), NULL until known
 );
 
 -- One row per distinct story text (by content hash).
@@ -139,5 +144,28 @@ SELECT s.id                          AS story_id,
                                      AS spread_minutes
 FROM stories s JOIN articles a ON a.story_id = s.id
 GROUP BY s.id;
+
+-- Each active feed's health:
+--   gone     the server answered 410 Gone: kept, no longer polled;
+--   failing  the last poll failed (last_error says why);
+--   stale    polls succeed, but nothing new came for more than four times
+--            the feed's usual gap between new items;
+--   ok       otherwise.
+CREATE VIEW feed_health AS
+SELECT f.id, f.name, f.url, f.kind,
+       CASE
+         WHEN f.gone_at IS NOT NULL THEN 'gone'
+         WHEN f.last_error IS NOT NULL THEN 'failing'
+         WHEN f.item_gap IS NOT NULL AND f.last_new_item_at IS NOT NULL
+              AND (julianday('now') - julianday(f.last_new_item_at)) * 86400
+                  > 4 * f.item_gap THEN 'stale'
+         ELSE 'ok'
+       END AS state,
+       f.last_success_at, f.last_new_item_at, f.consecutive_errors, f.last_error,
+       f.next_poll_at, f.cur_interval AS interval_seconds,
+       f.item_gap AS usual_gap_seconds, f.last_status, f.polls,
+       (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles
+FROM feeds f
+WHERE f.active = 1;
 
 PRAGMA user_version = 1;

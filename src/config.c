@@ -70,6 +70,8 @@ enum key {
 	KEY_PAGE_HOST_CONNECTIONS,
 	KEY_PAGE_DELAY,
 	KEY_DATA_DIR,
+	KEY_METRICS_FILE,
+	KEY_RETENTION,
 	KEY_DEFAULTS,
 	KEY_FEEDS,
 	/* a feed only */
@@ -93,6 +95,8 @@ enum key {
 	KEY_PAGE_BUDGET,
 	KEY_PAGE_RETRIES,
 	KEY_EXTRACT,
+	KEY_MIN_INTERVAL,
+	KEY_MAX_INTERVAL,
 	KEY_COUNT
 };
 
@@ -114,6 +118,8 @@ static const struct keydef {
 	[KEY_PAGE_HOST_CONNECTIONS] = { "page_host_connections", SCOPE_TOP },
 	[KEY_PAGE_DELAY] = { "page_delay", SCOPE_TOP },
 	[KEY_DATA_DIR] = { "data_dir", SCOPE_TOP },
+	[KEY_METRICS_FILE] = { "metrics_file", SCOPE_TOP },
+	[KEY_RETENTION] = { "retention", SCOPE_TOP },
 	[KEY_DEFAULTS] = { "defaults", SCOPE_TOP },
 	[KEY_FEEDS] = { "feeds", SCOPE_TOP },
 	[KEY_NAME] = { "name", SCOPE_FEED },
@@ -135,9 +141,11 @@ static const struct keydef {
 	[KEY_PAGE_BUDGET] = { "page_budget", SCOPE_SETTING },
 	[KEY_PAGE_RETRIES] = { "page_retries", SCOPE_SETTING },
 	[KEY_EXTRACT] = { "extract", SCOPE_SETTING },
+	[KEY_MIN_INTERVAL] = { "min_interval", SCOPE_SETTING },
+	[KEY_MAX_INTERVAL] = { "max_interval", SCOPE_SETTING },
 };
 
-#define KEY_BIT(k) (1u << (k))
+#define KEY_BIT(k) (1ull << (k))
 
 static const struct feed_conf builtin_feed = {
 	.kind = FEED_KIND_AGENCY,
@@ -177,7 +185,7 @@ struct error {
 /* The settings one map (`defaults` or a feed) gives, before resolution. */
 struct settings {
 	struct feed_conf v;         /* the values given; strings owned */
-	unsigned set;               /* KEY_BIT of each key given validly */
+	unsigned long long set;     /* KEY_BIT of each key given validly */
 	struct pos at[KEY_COUNT];   /* where each given value is */
 	struct pos start;           /* the map itself */
 };
@@ -199,6 +207,7 @@ struct loader {
 	struct config *cfg;         /* top-level values; database unresolved */
 	struct pos database_at;
 	struct pos data_dir_at;
+	struct pos metrics_at;
 	struct settings defaults;
 	struct settings *feeds;
 	size_t nfeeds, capfeeds;
@@ -1084,10 +1093,14 @@ read_setting(struct loader *ld, struct settings *s, enum key k)
 	case KEY_CONNECT_TIMEOUT:
 	case KEY_RETRY_MIN:
 	case KEY_RETRY_MAX:
+	case KEY_MIN_INTERVAL:
+	case KEY_MAX_INTERVAL:
 		rc = read_duration(ld, name, 1, k == KEY_INTERVAL ? &v->interval :
 		    k == KEY_TIMEOUT ? &v->timeout :
 		    k == KEY_CONNECT_TIMEOUT ? &v->connect_timeout :
-		    k == KEY_RETRY_MIN ? &v->retry_min : &v->retry_max);
+		    k == KEY_RETRY_MIN ? &v->retry_min :
+		    k == KEY_MIN_INTERVAL ? &v->min_interval :
+		    k == KEY_MAX_INTERVAL ? &v->max_interval : &v->retry_max);
 		break;
 	case KEY_FETCH_ARTICLES:
 		rc = read_bool(ld, name, &v->fetch_articles);
@@ -1173,6 +1186,37 @@ read_settings_map(struct loader *ld, struct settings *s, bool is_feed)
 			errorf(ld, s->start, "missing required key 'url'");
 	}
 	return 0;
+}
+
+/* `retention:` {bodies: DURATION, articles: DURATION}, its first event current. */
+static int
+read_retention(struct loader *ld, struct config *cfg)
+{
+	bool seen[2] = { false };
+	struct pos seen_at[2], at;
+	char *key;
+	int r, i;
+
+	if (ld->ev.type != YAML_MAPPING_START_EVENT)
+		return wrong(ld, "retention", "a map with 'bodies' and/or 'articles'");
+	while ((r = map_next(ld, &key, &at)) == 1) {
+		i = strcmp(key, "bodies") == 0 ? 0 : strcmp(key, "articles") == 0 ? 1 : -1;
+		if (i < 0) {
+			errorf(ld, at, "unknown key '%s' in 'retention' (bodies, articles)", key);
+			skip_node(ld);
+		} else if (seen[i]) {
+			errorf(ld, at, "duplicate key '%s' (first at %d:%d)", key,
+			    seen_at[i].line, seen_at[i].col);
+			skip_node(ld);
+		} else {
+			seen[i] = true;
+			seen_at[i] = at;
+			read_duration(ld, i == 0 ? "bodies" : "articles", 86400,
+			    i == 0 ? &cfg->retention_bodies : &cfg->retention_articles);
+		}
+		free(key);
+	}
+	return r < 0 ? -1 : 0;
 }
 
 static int
@@ -1282,8 +1326,19 @@ read_top(struct loader *ld)
 			ld->data_dir_at = ev_pos(ld);
 			if (read_string(ld, "data_dir", &s) == 0) {
 				free(cfg->data_dir);
+	free(cfg->metrics_file);
 				cfg->data_dir = s;
 			}
+			break;
+		case KEY_METRICS_FILE:
+			ld->metrics_at = ev_pos(ld);
+			if (read_string(ld, "metrics_file", &s) == 0) {
+				free(cfg->metrics_file);
+				cfg->metrics_file = s;
+			}
+			break;
+		case KEY_RETENTION:
+			read_retention(ld, cfg);
 			break;
 		case KEY_DEFAULTS:
 			read_defaults(ld);
@@ -1427,9 +1482,57 @@ check_names(struct loader *ld)
 	free(idx);
 }
 
+/*
+ * Adaptive polling bounds: given ones win; otherwise a quarter and four
+ * times the interval (never below a second).
+ */
+static double
+pick_min_interval(const struct settings *f, const struct settings *d, double interval)
+{
+	if (f->set & KEY_BIT(KEY_MIN_INTERVAL))
+		return f->v.min_interval;
+	if (d->set & KEY_BIT(KEY_MIN_INTERVAL))
+		return d->v.min_interval;
+	return interval / 4 >= 1 ? (double)(long long)(interval / 4) : 1;
+}
+
+static double
+pick_max_interval(const struct settings *f, const struct settings *d, double interval)
+{
+	if (f->set & KEY_BIT(KEY_MAX_INTERVAL))
+		return f->v.max_interval;
+	if (d->set & KEY_BIT(KEY_MAX_INTERVAL))
+		return d->v.max_interval;
+	return interval * 4;
+}
+
 #define PICK(f, d, key, field) \
 	((f)->set & KEY_BIT(key) ? (f)->v.field : \
 	 (d)->set & KEY_BIT(key) ? (d)->v.field : builtin_feed.field)
+
+/* Reports min_interval > interval or interval > max_interval where s sets them. */
+static void
+check_intervals(struct loader *ld, const struct settings *s, const struct settings *d)
+{
+	double iv = PICK(s, d, KEY_INTERVAL, interval);
+	double lo = pick_min_interval(s, d, iv), hi = pick_max_interval(s, d, iv);
+	char a[32], b[32];
+
+	if (lo > iv && (s->set & (KEY_BIT(KEY_MIN_INTERVAL) | KEY_BIT(KEY_INTERVAL)))) {
+		format_duration(lo, a, sizeof(a));
+		format_duration(iv, b, sizeof(b));
+		errorf(ld, s->set & KEY_BIT(KEY_MIN_INTERVAL) ? s->at[KEY_MIN_INTERVAL] :
+		    s->at[KEY_INTERVAL], "'min_interval' (%s) must not be more than "
+		    "'interval' (%s)", a, b);
+	}
+	if (hi < iv && (s->set & (KEY_BIT(KEY_MAX_INTERVAL) | KEY_BIT(KEY_INTERVAL)))) {
+		format_duration(hi, a, sizeof(a));
+		format_duration(iv, b, sizeof(b));
+		errorf(ld, s->set & KEY_BIT(KEY_MAX_INTERVAL) ? s->at[KEY_MAX_INTERVAL] :
+		    s->at[KEY_INTERVAL], "'max_interval' (%s) must not be less than "
+		    "'interval' (%s)", a, b);
+	}
+}
 
 /* Checks what needs every value read: names, retry bounds. */
 static void
@@ -1440,10 +1543,12 @@ check_resolved(struct loader *ld)
 	check_names(ld);
 	check_retry(ld, d, PICK(d, d, KEY_RETRY_MIN, retry_min),
 	    PICK(d, d, KEY_RETRY_MAX, retry_max));
+	check_intervals(ld, d, d);
 	for (size_t i = 0; i < ld->nfeeds; i++) {
 		f = &ld->feeds[i];
 		check_retry(ld, f, PICK(f, d, KEY_RETRY_MIN, retry_min),
 		    PICK(f, d, KEY_RETRY_MAX, retry_max));
+		check_intervals(ld, f, d);
 	}
 }
 
@@ -1464,6 +1569,8 @@ resolve_feeds(struct loader *ld)
 		f->v.name = f->v.url = NULL;
 		c->kind = PICK(f, d, KEY_KIND, kind);
 		c->interval = PICK(f, d, KEY_INTERVAL, interval);
+		c->min_interval = pick_min_interval(f, d, c->interval);
+		c->max_interval = pick_max_interval(f, d, c->interval);
 		c->timeout = PICK(f, d, KEY_TIMEOUT, timeout);
 		c->connect_timeout = PICK(f, d, KEY_CONNECT_TIMEOUT, connect_timeout);
 		c->fetch_articles = PICK(f, d, KEY_FETCH_ARTICLES, fetch_articles);
@@ -1592,6 +1699,18 @@ config_load(const char *path, struct strlist *errors)
 			yaml_event_delete(&ld.ev);
 		yaml_parser_delete(&ld.parser);
 		check_resolved(&ld);
+	}
+	if (ld.nerrs == 0 && ld.cfg->metrics_file != NULL && ld.cfg->metrics_file[0] != '/') {
+		if ((dir = config_dir(path)) == NULL)
+			errorf(&ld, ld.metrics_at, "cannot resolve '%s' against the "
+			    "current folder: %s", ld.cfg->metrics_file, strerror(errno));
+		else {
+			char *m = path_join(dir, ld.cfg->metrics_file);
+
+			free(ld.cfg->metrics_file);
+			ld.cfg->metrics_file = m;
+			free(dir);
+		}
 	}
 	if (ld.nerrs == 0 && ld.cfg->data_dir != NULL && ld.cfg->data_dir[0] != '/') {
 		if ((dir = config_dir(path)) == NULL)
@@ -1767,6 +1886,22 @@ config_write(const struct config *cfg, struct buf *out)
 		put_relative(out, cfg, cfg->data_dir);
 		buf_putc(out, '\n');
 	}
+	if (cfg->metrics_file != NULL) {
+		buf_puts(out, "metrics_file: ");
+		put_relative(out, cfg, cfg->metrics_file);
+		buf_putc(out, '\n');
+	}
+	if (cfg->retention_bodies > 0 || cfg->retention_articles > 0) {
+		buf_puts(out, "retention:\n");
+		if (cfg->retention_bodies > 0) {
+			format_duration(cfg->retention_bodies, d, sizeof(d));
+			buf_printf(out, "  bodies: %s\n", d);
+		}
+		if (cfg->retention_articles > 0) {
+			format_duration(cfg->retention_articles, d, sizeof(d));
+			buf_printf(out, "  articles: %s\n", d);
+		}
+	}
 	if (cfg->nfeeds == 0) {
 		buf_puts(out, "feeds: []\n");
 		return;
@@ -1782,6 +1917,10 @@ config_write(const struct config *cfg, struct buf *out)
 		buf_printf(out, "\n    kind: %s\n", feed_kind_name(f->kind));
 		format_duration(f->interval, d, sizeof(d));
 		buf_printf(out, "    interval: %s\n", d);
+		format_duration(f->min_interval, d, sizeof(d));
+		buf_printf(out, "    min_interval: %s\n", d);
+		format_duration(f->max_interval, d, sizeof(d));
+		buf_printf(out, "    max_interval: %s\n", d);
 		format_duration(f->timeout, d, sizeof(d));
 		buf_printf(out, "    timeout: %s\n", d);
 		format_duration(f->connect_timeout, d, sizeof(d));

@@ -32,7 +32,9 @@ struct feed_conf {
 	char *name;              /* unique within the file */
 	char *url;               /* absolute http(s) URL */
 	enum feed_kind kind;
-	double interval;         /* seconds between polls (default 10m) */
+	double interval;         /* seconds between polls to start from (default 10m) */
+	double min_interval;     /* adaptive polling never goes faster (default interval/4) */
+	double max_interval;     /* nor slower (default interval*4) */
 	double timeout;          /* whole-transfer timeout (default 60s) */
 	double connect_timeout;  /* default 15s */
 	bool fetch_articles;     /* default false */
@@ -61,6 +63,9 @@ struct config {
 	int page_host_connections; /* concurrent article-page fetches per host (default 1) */
 	double page_delay;       /* least seconds between page fetches to one host (default 1s) */
 	char *data_dir;          /* data files folder, or NULL: the installed one */
+	char *metrics_file;      /* Prometheus text file to keep up to date, or NULL */
+	double retention_bodies; /* seconds after which texts are pruned, 0: never */
+	double retention_articles; /* seconds after which articles are deleted, 0: never */
 	struct feed_conf *feeds;
 	size_t nfeeds;
 };

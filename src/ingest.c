@@ -171,7 +171,7 @@ out:
 int
 ingest_feed_document(struct store *st, const struct feed_conf *conf,
     struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
-    struct ingest_stats *stats, char *err, size_t errlen)
+    const struct ingest_hook *hook, struct ingest_stats *stats, char *err, size_t errlen)
 {
 	struct feed_parse_opts opts = { 0 };
 	struct feed_doc fd;
@@ -211,6 +211,8 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 		feed_state_set(&fs->title, fd.title);
 	if (fd.url)
 		feed_state_set(&fs->site_url, fd.url);
+	if (hook && hook->before_save)
+		hook->before_save(fs, stats, hook->arg);
 	if (store_feed_save(st, fs) < 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(st));
 		goto fail;
@@ -318,10 +320,10 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	ap.updated_at = pa.updated;
 	ap.links = links;
 	ap.nlinks = nlinks;
-	ap.count_attempt = 1;
+	ap.count_attempt = !opts->reextract;
 	if (syndicate_content_hash(pa.body, hash) == 0)
 		ap.content_hash = hash;
-	if (opts->keep_html && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
+	if (opts->keep_html && !opts->reextract && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
 		ap.html_z = z;
 		ap.html_z_len = zlen;
 		ap.html_size = doc->len;

@@ -34,9 +34,20 @@ struct ingest_doc {
  * site url are updated.  Returns 0, or -1 with a one-line reason in err
  * (nothing is written then: the caller records the error).
  */
+struct ingest_hook {
+	/*
+	 * Called inside the transaction once the items are stored and before
+	 * fs is saved, so that what depends on the outcome (the next poll's
+	 * time) is saved with it.
+	 */
+	void (*before_save)(struct feed_state *fs, const struct ingest_stats *stats, void *arg);
+	void *arg;
+};
+
+/* hook may be NULL. */
 int ingest_feed_document(struct store *st, const struct feed_conf *conf,
     struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
-    struct ingest_stats *stats, char *err, size_t errlen);
+    const struct ingest_hook *hook, struct ingest_stats *stats, char *err, size_t errlen);
 
 struct page_rules;
 
@@ -46,6 +57,7 @@ struct ingest_page_opts {
 	const char *timezone;                 /* for visible times without a zone */
 	const struct extract_xpaths *extract; /* per-site overrides, or NULL */
 	int keep_html;                        /* keep the raw page, compressed */
+	int reextract;                        /* a kept page read again, not a fetch */
 };
 
 /*

@@ -36,6 +36,12 @@
 /* How often the WAL is folded back and truncated, and STATUS= refreshed. */
 #define CHECKPOINT_INTERVAL 300.0
 #define STATUS_INTERVAL 15.0
+/* Retention runs this often, pruning at most RETENTION_BATCHES of RETENTION_BATCH rows. */
+#define RETENTION_INTERVAL 600.0
+#define RETENTION_BATCH 500
+#define RETENTION_BATCHES 20
+/* Store-wide counts for the metrics file are taken every this many status ticks. */
+#define METRICS_COUNT_TICKS 4
 
 struct daemon {
 	struct ev_loop *loop;
@@ -50,8 +56,12 @@ struct daemon {
 	struct pages *pages;
 	struct poller *poller;
 	ev_signal sigterm, sigint, sighup;
-	ev_timer watchdog, status, checkpoint;
+	ev_timer watchdog, status, checkpoint, retention;
 	int exit_code;
+	double started;
+	int status_ticks;
+	long long stories, articles;   /* last counts, for the metrics file */
+	int metrics_failed;            /* logged once until it works again */
 };
 
 static void
@@ -215,13 +225,46 @@ on_watchdog(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 static void
-on_status(struct ev_loop *loop, ev_timer *w, int revents)
+write_metrics(struct daemon *d)
 {
-	(void)loop;
-	(void)revents;
-	update_status(w->data);
+	struct metrics_gauges g = { 0 };
+	struct poller_status s;
+
+	if (d->cfg->metrics_file == NULL || d->poller == NULL)
+		return;
+	if (d->status_ticks++ % METRICS_COUNT_TICKS == 0 &&
+	    store_counts(d->store, &d->stories, &d->articles) < 0)
+		log_debug("%s", store_errmsg(d->store));
+	poller_status(d->poller, &s);
+	g.feeds = s.feeds;
+	g.feeds_failing = s.failing;
+	g.stories = d->stories;
+	g.articles = d->articles;
+	g.started = d->started;
+	pages_counts(d->pages, &g.pages_ok, &g.pages_failed);
+	if (metrics_write(d->cfg->metrics_file, poller_counters(d->poller), &g) < 0) {
+		if (!d->metrics_failed)
+			log_warn("metrics_file %s", d->cfg->metrics_file);
+		d->metrics_failed = 1;
+	} else
+		d->metrics_failed = 0;
 }
 
+static void
+on_status(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)loop;
+	(void)revents;
+	update_status(d);
+	write_metrics(d);
+}
+
+/*
+ * NOTE: the checkpoint never waits for readers (that would stall the
+ * loop); a reader holding a snapshot only delays it to the next round.
+ */
 static void
 on_checkpoint(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -229,8 +272,38 @@ on_checkpoint(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (store_checkpoint(d->store) < 0)
+	if (store_checkpoint_nowait(d->store) < 0)
 		log_debug("%s", store_errmsg(d->store));
+}
+
+/* Prunes old texts and articles in small transactions (retention:). */
+static void
+on_retention(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	int64_t now = (int64_t)now_wall();
+	int64_t bodies = d->cfg->retention_bodies > 0 ?
+	    now - (int64_t)d->cfg->retention_bodies : DATE_UNSET;
+	int64_t articles = d->cfg->retention_articles > 0 ?
+	    now - (int64_t)d->cfg->retention_articles : DATE_UNSET;
+	long total = 0;
+	int done;
+
+	(void)loop;
+	(void)revents;
+	if (bodies == DATE_UNSET && articles == DATE_UNSET)
+		return;
+	for (int i = 0; i < RETENTION_BATCHES; i++) {
+		if (store_prune(d->store, bodies, articles, RETENTION_BATCH, &done) < 0) {
+			log_warnx("retention: %s", store_errmsg(d->store));
+			break;
+		}
+		total += done;
+		if (done == 0)
+			break;
+	}
+	if (total > 0)
+		log_info("retention: %ld rows pruned", total);
 }
 
 static void
@@ -310,6 +383,7 @@ main(int argc, char **argv)
 		xmlCleanupParser();
 		return 1;
 	}
+	d.started = now_wall();
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
 	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, pages_idle, &d);
@@ -331,9 +405,12 @@ main(int argc, char **argv)
 	d.status.data = &d;
 	ev_timer_init(&d.checkpoint, on_checkpoint, CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL);
 	d.checkpoint.data = &d;
+	ev_timer_init(&d.retention, on_retention, 1., RETENTION_INTERVAL);
+	d.retention.data = &d;
 	if (!d.once) {
 		ev_timer_start(d.loop, &d.status);
 		ev_timer_start(d.loop, &d.checkpoint);
+		ev_timer_start(d.loop, &d.retention);
 	}
 
 	log_info("dateline %s: %zu feed%s, database %s%s", DATELINE_VERSION,
@@ -346,6 +423,8 @@ main(int argc, char **argv)
 
 	ev_run(d.loop, 0);
 
+	if (d.once)
+		write_metrics(&d);   /* a --once run leaves its numbers too */
 	poller_free(d.poller);
 	pages_free(d.pages);
 	fetcher_free(d.fetcher);
@@ -356,7 +435,8 @@ main(int argc, char **argv)
 	ev_timer_stop(d.loop, &d.watchdog);
 	ev_timer_stop(d.loop, &d.status);
 	ev_timer_stop(d.loop, &d.checkpoint);
-	store_checkpoint(d.store);
+	ev_timer_stop(d.loop, &d.retention);
+	store_checkpoint_nowait(d.store);
 	store_close(d.store);
 	config_free(d.cfg);
 	ev_loop_destroy(d.loop);

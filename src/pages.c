@@ -77,6 +77,7 @@ struct pages {
 	/* Article ids queued or running, so none is queued twice. */
 	int64_t *ids;
 	size_t ids_cap, ids_n;
+	uint64_t stored, failed;
 };
 
 static void host_dispatch(struct host *h);
@@ -252,6 +253,8 @@ job_failed(struct pages *p, struct job *j, const char *why, int final)
 
 	if (!final && attempts >= j->retries)
 		final = 1;
+	if (final)
+		p->failed++;
 	if (!final) {
 		double d = j->retry_min * (double)(1 << (attempts > 10 ? 10 : attempts - 1));
 
@@ -298,9 +301,11 @@ page_fetched(const struct fetch_result *res, void *arg)
 			job_failed(p, j, err, 1);
 		else if (rc < 0)
 			job_failed(p, j, err, 0);
-		else
+		else {
+			p->stored++;
 			log_debug("feed %s: article page %s stored (%.2fs)", j->feed_name,
 			    j->url, res->seconds);
+		}
 	}
 	job_done(p, j);
 	host_dispatch(h);
@@ -483,6 +488,13 @@ pages_enqueue_feed(struct pages *p, const struct feed_conf *conf, int64_t feed_i
 	for (struct host *h = p->hosts; h; h = h->next)
 		if (h->head && !ev_is_active(&h->wake))
 			host_dispatch(h);
+}
+
+void
+pages_counts(const struct pages *p, uint64_t *stored, uint64_t *failed)
+{
+	*stored = p->stored;
+	*failed = p->failed;
 }
 
 size_t

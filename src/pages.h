@@ -41,6 +41,9 @@ void pages_configure(struct pages *p, const struct config *cfg);
  */
 void pages_enqueue_feed(struct pages *p, const struct feed_conf *conf, int64_t feed_id);
 
+/* Pages stored, and pages given up on for good, since start. */
+void pages_counts(const struct pages *p, uint64_t *stored, uint64_t *failed);
+
 /* Pages queued or in flight. */
 size_t pages_pending(const struct pages *p);
 

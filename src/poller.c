@@ -14,6 +14,7 @@
 #include "fetch.h"
 #include "ingest.h"
 #include "log.h"
+#include "metrics.h"
 #include "pages.h"
 #include "sched.h"
 #include "store.h"
@@ -21,6 +22,11 @@
 
 /* A 301/308 must be seen this many polls in a row before the feed moves. */
 #define REDIRECT_SIGHTINGS 3
+/*
+ * A local outage: at least this many feeds, and at least half of all,
+ * failed to connect with no server answering in between.
+ */
+#define OUTAGE_MIN_FEEDS 3
 
 struct feed_run {
 	struct poller *p;
@@ -30,6 +36,11 @@ struct feed_run {
 	struct fetch *inflight;
 	int polled;             /* once mode: this feed's poll is recorded */
 	int mark;               /* poller_apply: still configured */
+	int64_t prev_success, prev_new;  /* before the poll being recorded */
+	/* What a transport failure changed, undone if it was a local outage. */
+	int suspect;
+	int undo_errors;
+	char *undo_error;
 };
 
 struct poller {
@@ -46,6 +57,11 @@ struct poller {
 	void (*all_done)(void *);
 	void *arg;
 	uint64_t rng;
+	/* Feeds that failed to connect since the last answer from any server. */
+	struct feed_run **suspects;
+	size_t nsuspects, capsuspects;
+	int outage;             /* most feeds failed at once: the network is down */
+	struct poller_counters counters;
 };
 
 static void feed_poll(struct feed_run *r);
@@ -129,24 +145,125 @@ timer_fired(struct ev_loop *loop, ev_timer *w, int revents)
 	feed_poll(w->data);
 }
 
+/* Whether a fetch failure says nothing about the feed itself. */
+static int
+transport_failure(const struct fetch_result *res)
+{
+	return !res->ok && res->status == 0 && strstr(res->error, "refused to connect") == NULL &&
+	    strstr(res->error, "max_bytes") == NULL && strstr(res->error, "redirect") == NULL;
+}
+
+static void
+suspect_drop(struct poller *p, struct feed_run *r)
+{
+	for (size_t i = 0; i < p->nsuspects; i++) {
+		if (p->suspects[i] != r)
+			continue;
+		p->suspects[i] = p->suspects[--p->nsuspects];
+		break;
+	}
+	r->suspect = 0;
+	free(r->undo_error);
+	r->undo_error = NULL;
+}
+
+/* Some server answered: the network works; failures count again. */
+static void
+network_answered(struct poller *p)
+{
+	while (p->nsuspects > 0)
+		suspect_drop(p, p->suspects[p->nsuspects - 1]);
+	if (p->outage) {
+		p->outage = 0;
+		log_notice("a feed answered again: the network is back; failures count again");
+	}
+}
+
+static size_t
+pollable_feeds(const struct poller *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nruns; i++)
+		if (p->runs[i]->conf->enabled && p->runs[i]->st.gone_at == DATE_UNSET)
+			n++;
+	return n;
+}
+
+/*
+ * Most feeds failed to connect and none answered since: the machine lost
+ * its network.  Logged once; the failures are taken back from the feeds.
+ */
+static void
+outage_begin(struct poller *p)
+{
+	p->outage = 1;
+	p->counters.outages++;
+	log_warnx("%zu of %zu feeds failed to connect and no server answered since: "
+	    "the network seems down (local outage); failures are not counted against "
+	    "feeds until one answers", p->nsuspects, pollable_feeds(p));
+	for (size_t i = 0; i < p->nsuspects; i++) {
+		struct feed_run *r = p->suspects[i];
+
+		r->st.consecutive_errors = r->undo_errors;
+		free(r->st.last_error);
+		r->st.last_error = r->undo_error;
+		r->undo_error = NULL;
+		r->suspect = 0;
+		if (store_feed_save(p->store, &r->st) < 0)
+			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
+			    store_errmsg(p->store));
+	}
+	p->nsuspects = 0;
+}
+
 /* Records a failed poll: state, log line, backoff. */
 static void
-poll_failed(struct feed_run *r, const char *why, double retry_after)
+poll_failed(struct feed_run *r, const struct fetch_result *res, const char *why,
+    double retry_after)
 {
+	struct poller *p = r->p;
 	struct feed_state *s = &r->st;
-	struct sched_policy sp;
+	struct sched_policy sp = policy(r->conf);
 	double delay;
 
+	p->counters.polls_error++;
+	if (res && transport_failure(res)) {
+		if (p->outage) {
+			/* Not the feed's fault: try again soon, count nothing. */
+			delay = sched_after_error(&sp, 1, -1, rnd(p));
+			log_debug("feed %s: %s (local outage; retrying in %.0fs)",
+			    r->conf->name, why, delay);
+			schedule(r, delay);
+			if (store_feed_save(p->store, s) < 0)
+				log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
+				    store_errmsg(p->store));
+			return;
+		}
+		if (!r->suspect) {
+			r->suspect = 1;
+			r->undo_errors = s->consecutive_errors;
+			r->undo_error = xstrdup_or_null(s->last_error);
+			if (p->nsuspects == p->capsuspects) {
+				p->capsuspects = p->capsuspects ? p->capsuspects * 2 : 16;
+				p->suspects = xreallocarray(p->suspects, p->capsuspects,
+				    sizeof(*p->suspects));
+			}
+			p->suspects[p->nsuspects++] = r;
+		}
+	} else if (res && res->ok)
+		network_answered(p);
 	s->consecutive_errors++;
 	feed_state_set(&s->last_error, why);
-	sp = policy(r->conf);
-	delay = sched_after_error(&sp, s->consecutive_errors, retry_after, rnd(r->p));
+	delay = sched_after_error(&sp, s->consecutive_errors, retry_after, rnd(p));
 	log_warnx("feed %s: %s (error %d in a row; retrying in %.0fs)", r->conf->name,
 	    why, s->consecutive_errors, delay);
 	schedule(r, delay);
-	if (store_feed_save(r->p->store, s) < 0)
+	if (store_feed_save(p->store, s) < 0)
 		log_warnx("feed %s: cannot record the error: %s", r->conf->name,
-		    store_errmsg(r->p->store));
+		    store_errmsg(p->store));
+	if (p->nsuspects >= OUTAGE_MIN_FEEDS && p->nsuspects * 2 >= pollable_feeds(p))
+		outage_begin(p);
 }
 
 /* Counts permanent redirects and moves the feed after enough sightings. */
@@ -175,66 +292,92 @@ track_redirect(struct feed_run *r, const struct fetch_result *res)
 	}
 }
 
+/* Adaptive interval, usual gap and the next poll, saved with the poll. */
+static void
+after_ingest(struct feed_state *s, const struct ingest_stats *stats, void *arg)
+{
+	struct feed_run *r = arg;
+	const struct feed_conf *c = r->conf;
+	struct sched_adapt a = { c->interval, c->min_interval, c->max_interval };
+	int found_new = stats != NULL && stats->added > 0;
+	/* Every item new, and the feed was read before: its window overflowed. */
+	int overflowed = found_new && stats->added == stats->items &&
+	    r->prev_success != DATE_UNSET;
+	double delay;
+
+	if (found_new && r->prev_new != DATE_UNSET)
+		s->item_gap = sched_item_gap(s->item_gap,
+		    (double)(s->last_polled_at - r->prev_new));
+	s->cur_interval = sched_adapt_interval(&a, s->cur_interval, found_new, overflowed,
+	    &s->quiet_polls);
+	delay = s->cur_interval * (1.0 + SCHED_JITTER * (2.0 * rnd(r->p) - 1.0));
+	schedule(r, delay);
+}
+
 static void
 poll_done(const struct fetch_result *res, void *arg)
 {
 	struct feed_run *r = arg;
+	struct poller *p = r->p;
 	struct feed_state *s = &r->st;
 	struct ingest_stats stats;
-	struct sched_policy sp;
+	struct ingest_hook hook = { after_ingest, r };
 	int64_t now = (int64_t)now_wall();
 	char err[512], *old_etag, *old_lm;
-	int64_t old_success, old_new;
 	int old_errors;
 
 	r->inflight = NULL;
 	s->last_polled_at = now;
 	s->last_status = (int)res->status;
+	if (res->ok)
+		metrics_observe_fetch(&p->counters, res->seconds);
 	if (!res->ok) {
-		poll_failed(r, res->error, -1);
+		poll_failed(r, res, res->error, -1);
 		goto out;
 	}
+	network_answered(p);
 	if (res->status == 410) {
+		p->counters.polls_error++;
 		s->gone_at = now;
 		s->consecutive_errors++;
 		feed_state_set(&s->last_error, "HTTP 410 Gone: the server says the feed "
 		    "was removed; no longer polled (its articles are kept)");
 		log_warnx("feed %s: HTTP 410 Gone from %s; polling stopped", r->conf->name,
 		    res->final_url);
-		ev_timer_stop(r->p->loop, &r->timer);
+		ev_timer_stop(p->loop, &r->timer);
 		s->next_poll_at = DATE_UNSET;
-		if (store_feed_save(r->p->store, s) < 0)
+		if (store_feed_save(p->store, s) < 0)
 			log_warnx("feed %s: cannot record the error: %s", r->conf->name,
-			    store_errmsg(r->p->store));
+			    store_errmsg(p->store));
 		goto out;
 	}
 	if (res->status == 429 || res->status == 503) {
 		snprintf(err, sizeof(err), "HTTP %ld%s", res->status,
 		    res->status == 429 ? " Too Many Requests" : " Service Unavailable");
-		poll_failed(r, err, res->retry_after);
+		poll_failed(r, res, err, res->retry_after);
 		goto out;
 	}
 	if (res->status != 304 && (res->status < 200 || res->status > 299)) {
 		snprintf(err, sizeof(err), "HTTP %ld from %s", res->status, res->final_url);
-		poll_failed(r, err, -1);
+		poll_failed(r, res, err, -1);
 		goto out;
 	}
 
 	/* A response: the feed answered.  Success state first, then ingest. */
 	track_redirect(r, res);
 	old_errors = s->consecutive_errors;
-	old_success = s->last_success_at;
-	old_new = s->last_new_item_at;
+	r->prev_success = s->last_success_at;
+	r->prev_new = s->last_new_item_at;
 	s->consecutive_errors = 0;
 	s->last_success_at = now;
-	sp = policy(r->conf);
-	schedule(r, sched_after_success(&sp, rnd(r->p)));
 	if (res->status == 304) {
+		p->counters.polls_not_modified++;
 		feed_state_set(&s->last_error, NULL);
+		after_ingest(s, NULL, r);
 		log_debug("feed %s: not modified (%.2fs)", r->conf->name, res->seconds);
-		if (store_feed_save(r->p->store, s) < 0)
+		if (store_feed_save(p->store, s) < 0)
 			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
-			    store_errmsg(r->p->store));
+			    store_errmsg(p->store));
 		goto pages;
 	}
 	old_etag = s->etag;
@@ -242,8 +385,8 @@ poll_done(const struct fetch_result *res, void *arg)
 	s->etag = xstrdup_or_null(res->etag);
 	s->last_modified = xstrdup_or_null(res->last_modified);
 	feed_state_set(&s->last_error, NULL);
-	if (ingest_feed_document(r->p->store, r->conf, s, &(struct ingest_doc){
-	    res->body, res->len, res->final_url, res->content_type }, now, &stats,
+	if (ingest_feed_document(p->store, r->conf, s, &(struct ingest_doc){
+	    res->body, res->len, res->final_url, res->content_type }, now, &hook, &stats,
 	    err, sizeof(err)) < 0) {
 		/* Keep the old validators: a 304 must not hide a broken document. */
 		free(s->etag);
@@ -251,13 +394,16 @@ poll_done(const struct fetch_result *res, void *arg)
 		s->etag = old_etag;
 		s->last_modified = old_lm;
 		s->consecutive_errors = old_errors;
-		s->last_success_at = old_success;
-		s->last_new_item_at = old_new;
-		poll_failed(r, err, -1);
+		s->last_success_at = r->prev_success;
+		s->last_new_item_at = r->prev_new;
+		poll_failed(r, NULL, err, -1);
 		goto out;
 	}
 	free(old_etag);
 	free(old_lm);
+	p->counters.polls_ok++;
+	p->counters.articles_new += stats.added;
+	p->counters.articles_changed += stats.changed;
 	if (stats.added || stats.changed || stats.partial)
 		log_info("feed %s: %zu items, %zu new, %zu changed%s (%.2fs)", r->conf->name,
 		    stats.items, stats.added, stats.changed,
@@ -268,8 +414,8 @@ poll_done(const struct fetch_result *res, void *arg)
 		    res->seconds);
 pages:
 	/* Pages of new items, and earlier failures now due for a retry. */
-	if (r->p->pages && r->conf->fetch_articles)
-		pages_enqueue_feed(r->p->pages, r->conf, s->id);
+	if (p->pages && r->conf->fetch_articles)
+		pages_enqueue_feed(p->pages, r->conf, s->id);
 out:
 	once_done(r);
 }
@@ -336,6 +482,8 @@ run_stop(struct feed_run *r)
 static void
 run_free(struct feed_run *r)
 {
+	if (r->suspect)
+		suspect_drop(r->p, r);
 	run_stop(r);
 	feed_state_free(&r->st);
 	free(r);
@@ -485,7 +633,14 @@ poller_free(struct poller *p)
 	for (size_t i = 0; i < p->nruns; i++)
 		run_free(p->runs[i]);
 	free(p->runs);
+	free(p->suspects);
 	free(p);
+}
+
+const struct poller_counters *
+poller_counters(const struct poller *p)
+{
+	return &p->counters;
 }
 
 void

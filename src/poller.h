@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "metrics.h"
 
 struct ev_loop;
 struct fetcher;
@@ -47,5 +48,8 @@ struct poller_status {
 	int in_flight;
 };
 void poller_status(const struct poller *p, struct poller_status *s);
+
+/* Counters since start, for the metrics file. */
+const struct poller_counters *poller_counters(const struct poller *p);
 
 #endif

@@ -54,3 +54,34 @@ sched_first_delay(const struct sched_policy *p, size_t i, size_t n, double rnd)
 	 */
 	return slot * (double)i + rnd * (slot * SCHED_JITTER < 1.0 ? slot * SCHED_JITTER : 1.0);
 }
+
+double
+sched_adapt_interval(const struct sched_adapt *a, double cur, int found_new,
+    int overflowed, int *quiet)
+{
+	if (cur <= 0)
+		cur = a->interval;
+	if (overflowed) {
+		cur /= 2;
+		*quiet = 0;
+	} else if (found_new)
+		*quiet = 0;
+	else if (++*quiet >= SCHED_QUIET_POLLS) {
+		cur *= 1.5;
+		*quiet = 0;
+	}
+	if (cur < a->min_interval)
+		cur = a->min_interval;
+	if (cur > a->max_interval)
+		cur = a->max_interval;
+	return cur;
+}
+
+double
+sched_item_gap(double old, double gap)
+{
+	if (gap <= 0)
+		return old;
+	/* NOTE: 0.3 weights the newest gap enough to follow a feed that changes pace. */
+	return old > 0 ? 0.7 * old + 0.3 * gap : gap;
+}

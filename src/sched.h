@@ -39,4 +39,29 @@ double sched_after_error(const struct sched_policy *p, int errors, double retry_
  */
 double sched_first_delay(const struct sched_policy *p, size_t i, size_t n, double rnd);
 
+/* Bounds of a feed's adaptive interval. */
+struct sched_adapt {
+	double interval, min_interval, max_interval;
+};
+
+/* Successful polls in a row with nothing new before the interval grows. */
+#define SCHED_QUIET_POLLS 3
+
+/*
+ * The interval after a successful poll, from the current one (0: none
+ * yet, start from interval).  overflowed: every item was new although the
+ * feed was read before, so items may have been missed: halve it.
+ * found_new: keep it.  Otherwise count a quiet poll in *quiet and, after
+ * SCHED_QUIET_POLLS of them, lengthen it by half.  Always within
+ * [min_interval, max_interval].
+ */
+double sched_adapt_interval(const struct sched_adapt *a, double cur, int found_new,
+    int overflowed, int *quiet);
+
+/*
+ * The usual gap between polls that found new items: a moving average of
+ * gap over old (0: unknown yet).
+ */
+double sched_item_gap(double old, double gap);
+
 #endif

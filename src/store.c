@@ -19,6 +19,7 @@
 #include "dates.h"
 #include "log.h"
 #include "sqlfiles.h"
+#include "storeint.h"
 #include "util.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -61,7 +62,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT id, url, fetch_url, redirect_url, redirect_count, etag,"
 	    " last_modified, last_polled_at, last_success_at, last_new_item_at,"
 	    " next_poll_at, gone_at, last_status, last_error, consecutive_errors,"
-	    " title, site_url FROM feeds WHERE name = ?1",
+	    " title, site_url, cur_interval, quiet_polls, item_gap FROM feeds"
+	    " WHERE name = ?1",
 	[S_FEED_INSERT] =
 	    "INSERT INTO feeds (name, url, kind, agency, active, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, 1, ?5)",
@@ -71,13 +73,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "UPDATE feeds SET fetch_url = NULL, redirect_url = NULL,"
 	    " redirect_count = 0, etag = NULL, last_modified = NULL,"
 	    " gone_at = NULL, consecutive_errors = 0, last_error = NULL,"
-	    " next_poll_at = NULL WHERE id = ?1",
+	    " next_poll_at = NULL, cur_interval = NULL, quiet_polls = 0,"
+	    " item_gap = NULL WHERE id = ?1",
 	[S_FEED_SAVE] =
 	    "UPDATE feeds SET fetch_url = ?2, redirect_url = ?3, redirect_count = ?4,"
 	    " etag = ?5, last_modified = ?6, last_polled_at = ?7,"
 	    " last_success_at = ?8, last_new_item_at = ?9, next_poll_at = ?10,"
 	    " gone_at = ?11, last_status = ?12, last_error = ?13,"
 	    " consecutive_errors = ?14, title = ?15, site_url = ?16,"
+	    " cur_interval = ?17, quiet_polls = ?18, item_gap = ?19,"
 	    " polls = polls + 1 WHERE id = ?1",
 	[S_FEED_ACTIVE_ALL] = "SELECT id, name FROM feeds WHERE active = 1",
 	[S_ART_BY_GUID] =
@@ -191,7 +195,19 @@ struct store {
 	char errmsg[512];
 };
 
-static void
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *
+store_path(const struct store *st)
+{
+	return st->path;
+}
+
+void
 store_seterr(struct store *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -526,6 +542,9 @@ feed_state_load(sqlite3_stmt *s, struct feed_state *fs)
 	fs->consecutive_errors = sqlite3_column_int(s, 14);
 	fs->title = column_text(s, 15);
 	fs->site_url = column_text(s, 16);
+	fs->cur_interval = sqlite3_column_double(s, 17);
+	fs->quiet_polls = sqlite3_column_int(s, 18);
+	fs->item_gap = sqlite3_column_double(s, 19);
 }
 
 static int
@@ -670,6 +689,15 @@ store_feed_save(struct store *st, const struct feed_state *fs)
 	sqlite3_bind_int(s, 14, fs->consecutive_errors);
 	bind_text(s, 15, fs->title);
 	bind_text(s, 16, fs->site_url);
+	if (fs->cur_interval > 0)
+		sqlite3_bind_double(s, 17, fs->cur_interval);
+	else
+		sqlite3_bind_null(s, 17);
+	sqlite3_bind_int(s, 18, fs->quiet_polls);
+	if (fs->item_gap > 0)
+		sqlite3_bind_double(s, 19, fs->item_gap);
+	else
+		sqlite3_bind_null(s, 19);
 	return step_done(st, s);
 }
 
@@ -1072,6 +1100,116 @@ store_health(struct store *st, struct store_health *h)
 	stmt_done(s);
 	if (rc != SQLITE_ROW) {
 		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+count_rows(struct store *st, const char *sql, long long *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_counts(struct store *st, long long *stories, long long *articles)
+{
+	if (count_rows(st, "SELECT count(*) FROM stories", stories) < 0 ||
+	    count_rows(st, "SELECT count(*) FROM articles", articles) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+exec_bound(struct store *st, const char *sql, int64_t before, int limit, int *changes)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	bind_time(s, 1, before);
+	sqlite3_bind_int(s, 2, limit);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	*changes += sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int
+store_prune(struct store *st, int64_t bodies_before, int64_t articles_before, int limit,
+    int *done)
+{
+	*done = 0;
+	if (store_begin(st) < 0)
+		return -1;
+	if (bodies_before != DATE_UNSET) {
+		if (exec_bound(st, "DELETE FROM pages WHERE article_id IN (SELECT id FROM"
+		    " articles WHERE first_seen_at < ?1 LIMIT ?2)", bodies_before, limit,
+		    done) < 0 ||
+		    exec_bound(st, "UPDATE articles SET body = NULL, feed_text = NULL,"
+		    " content_html = NULL, summary = NULL WHERE id IN (SELECT id FROM articles"
+		    " WHERE first_seen_at < ?1 AND (body IS NOT NULL OR feed_text IS NOT NULL"
+		    " OR content_html IS NOT NULL OR summary IS NOT NULL) LIMIT ?2)",
+		    bodies_before, limit, done) < 0)
+			goto fail;
+	}
+	if (articles_before != DATE_UNSET) {
+		int n = 0;
+
+		/*
+		 * Links, entities and pages go with their article (ON DELETE);
+		 * stories left without copies, and first-article pointers to
+		 * deleted rows, are fixed after.
+		 */
+		(void)n;
+		if (exec_bound(st, "DELETE FROM articles WHERE id IN (SELECT id FROM articles"
+		    " WHERE first_seen_at < ?1 LIMIT ?2)", articles_before, limit, done) < 0 ||
+		    exec_sql(st, "DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM articles"
+		    " a WHERE a.story_id = stories.id)") < 0 ||
+		    exec_sql(st, "UPDATE stories SET first_article_id = (SELECT id FROM"
+		    " articles a WHERE a.story_id = stories.id ORDER BY first_seen_at, id"
+		    " LIMIT 1) WHERE first_article_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+		    " FROM articles a WHERE a.id = stories.first_article_id)") < 0)
+			goto fail;
+	}
+	return store_commit(st);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int
+store_checkpoint_nowait(struct store *st)
+{
+	int logged, ckpt, rc;
+
+	/* NOTE: TRUNCATE would wait busy_timeout for readers; with 0 it gives up. */
+	sqlite3_busy_timeout(st->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logged, &ckpt);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (rc != SQLITE_OK) {
+		/* Readers in the way: fold what can be folded without waiting. */
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &ckpt);
+		store_seterr(st, "%s: checkpoint: %s", st->path, sqlite3_errmsg(st->db));
 		return -1;
 	}
 	return 0;

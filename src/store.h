@@ -45,6 +45,9 @@ struct feed_state {
 	char *last_error;
 	int consecutive_errors;
 	char *title, *site_url;
+	double cur_interval;     /* adaptive interval now, 0 when not yet set */
+	int quiet_polls;         /* successful polls in a row that found nothing new */
+	double item_gap;         /* usual seconds between polls finding new items, 0: unknown */
 };
 
 void feed_state_free(struct feed_state *fs);
@@ -165,5 +168,24 @@ struct store_health {
 	int64_t last_new_item_at;  /* DATE_UNSET if none */
 };
 int store_health(struct store *st, struct store_health *h);
+
+/* Rows in stories and articles (a full count: call it rarely). */
+int store_counts(struct store *st, long long *stories, long long *articles);
+
+/*
+ * Retention: clears the texts (body, feed text, HTML, kept page) of up to
+ * limit articles first seen before bodies_before, and deletes up to limit
+ * articles first seen before articles_before (with their links, entities
+ * and pages; stories left without copies go too).  DATE_UNSET skips
+ * either.  One transaction; *done gets the number of rows touched.
+ */
+int store_prune(struct store *st, int64_t bodies_before, int64_t articles_before, int limit,
+    int *done);
+
+/*
+ * Folds the WAL back and truncates it if no reader is in the way; never
+ * waits (the event loop must not block).  0, or -1 when it could not.
+ */
+int store_checkpoint_nowait(struct store *st);
 
 #endif

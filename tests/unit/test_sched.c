@@ -57,5 +57,31 @@ main(void)
 		ok(within(sched_first_delay(&p, 5, 10, 0.0), 300, 300), "sixth of ten at half the interval");
 		ok(sched_first_delay(&p, 0, 0, 0.5) >= 0, "n = 0 is safe");
 	}
+	{
+		struct sched_adapt a = { 600, 150, 2400 };
+		int quiet = 0;
+		double cur = sched_adapt_interval(&a, 0, 1, 0, &quiet);
+
+		ok(cur == 600 && quiet == 0, "adapt: starts at the interval");
+		cur = sched_adapt_interval(&a, cur, 0, 0, &quiet);
+		cur = sched_adapt_interval(&a, cur, 0, 0, &quiet);
+		ok(cur == 600 && quiet == 2, "adapt: two quiet polls change nothing yet");
+		cur = sched_adapt_interval(&a, cur, 0, 0, &quiet);
+		ok(cur == 900 && quiet == 0, "adapt: third quiet poll lengthens by half");
+		for (int i = 0; i < 30; i++)
+			cur = sched_adapt_interval(&a, cur, 0, 0, &quiet);
+		ok(cur == 2400, "adapt: capped at max_interval");
+		cur = sched_adapt_interval(&a, cur, 1, 1, &quiet);
+		ok(cur == 1200, "adapt: overflow halves");
+		for (int i = 0; i < 10; i++)
+			cur = sched_adapt_interval(&a, cur, 1, 1, &quiet);
+		ok(cur == 150, "adapt: floored at min_interval");
+		quiet = 2;
+		cur = sched_adapt_interval(&a, cur, 1, 0, &quiet);
+		ok(cur == 150 && quiet == 0, "adapt: something new resets the quiet count");
+		ok(sched_item_gap(0, 100) == 100, "item gap: first observation");
+		ok(sched_item_gap(100, 200) == 130, "item gap: moving average");
+		ok(sched_item_gap(100, 0) == 100, "item gap: no gap, no change");
+	}
 	return tap_done();
 }

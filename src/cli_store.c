@@ -1,0 +1,269 @@
+/*
+ * cli_store.c: dateline feeds | backup | reextract.
+ *
+ * Every command finds the database through --db FILE, else the `database`
+ * of -c CONFIG (default: the installed configuration).  Commands that only
+ * read open it read-only (mode=ro), so they never block or endanger the
+ * daemon, and work while it writes.
+ */
+#include "cli_store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "datadir.h"
+#include "ingest.h"
+#include "log.h"
+#include "page.h"
+#include "storeq.h"
+#include "table.h"
+#include "util.h"
+
+#define DEFAULT_CONFIG DATELINE_SYSCONFDIR "/dateline/dateline.yaml"
+
+/* Options every store command shares. */
+struct store_opts {
+	const char *config;
+	const char *db;
+	enum table_format format;
+	int utc;
+};
+
+enum { OPT_DB = 1000, OPT_JSON, OPT_CSV, OPT_UTC };
+
+#define STORE_LONGOPTS \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "csv", no_argument, NULL, OPT_CSV }, \
+	{ "utc", no_argument, NULL, OPT_UTC }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* Handles a shared option; 1 if it was one, 0 if not. */
+static int
+store_opt(struct store_opts *o, int c)
+{
+	switch (c) {
+	case 'c': o->config = optarg; return 1;
+	case OPT_DB: o->db = optarg; return 1;
+	case OPT_JSON: o->format = TABLE_JSON; return 1;
+	case OPT_CSV: o->format = TABLE_CSV; return 1;
+	case OPT_UTC: o->utc = 1; return 1;
+	}
+	return 0;
+}
+
+/*
+ * Opens the store the options name.  *cfg gets the configuration when one
+ * was read (else NULL).  Prints one line and returns NULL on failure.
+ */
+static struct store *
+open_store(const struct store_opts *o, enum store_mode mode, struct config **cfg)
+{
+	struct strlist errors = { 0 };
+	const char *path = o->db;
+	struct store *st;
+	char err[512];
+
+	*cfg = NULL;
+	if (path == NULL || mode == STORE_READWRITE) {
+		*cfg = config_load(o->config ? o->config : DEFAULT_CONFIG, &errors);
+		if (*cfg == NULL && path == NULL) {
+			for (size_t i = 0; i < errors.n; i++)
+				fprintf(stderr, "%s\n", errors.v[i]);
+			fprintf(stderr, "dateline: no usable configuration; name the database "
+			    "with --db FILE\n");
+			strlist_free(&errors);
+			return NULL;
+		}
+		strlist_free(&errors);
+		if (path == NULL)
+			path = (*cfg)->database;
+	}
+	if (mode == STORE_READONLY && access(path, F_OK) < 0) {
+		fprintf(stderr, "dateline: %s: no such database\n", path);
+		config_free(*cfg);
+		*cfg = NULL;
+		return NULL;
+	}
+	st = store_open(path, mode, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "dateline: %s\n", err);
+		config_free(*cfg);
+		*cfg = NULL;
+	}
+	return st;
+}
+
+static const char store_opts_help[] =
+    "  -c, --config FILE  read the database path from FILE (default " DEFAULT_CONFIG ")\n"
+    "      --db FILE      use this database\n";
+static const char format_opts_help[] =
+    "      --json         JSON Lines, one object per row\n"
+    "      --csv          CSV with a header row\n"
+    "      --utc          show times in UTC (default: the local time zone)\n";
+
+int
+cmd_feeds(int argc, char **argv)
+{
+	static const struct option longopts[] = { STORE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	struct table *t;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		if (c == 'h') {
+			printf("usage: dateline feeds [-c CONFIG | --db FILE] [--json | --csv] [--utc]\n"
+			    "  every configured feed's health: ok, failing, stale or gone\n%s%s",
+			    store_opts_help, format_opts_help);
+			return 0;
+		}
+		return 2;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: dateline feeds [-c CONFIG | --db FILE] [--json | --csv] [--utc]\n");
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	t = query_feeds(st);
+	if (t == NULL) {
+		fprintf(stderr, "dateline: %s\n", store_errmsg(st));
+		store_close(st);
+		config_free(cfg);
+		return 1;
+	}
+	table_print(t, o.format, o.utc, stdout);
+	table_free(t);
+	store_close(st);
+	config_free(cfg);
+	return 0;
+}
+
+int
+cmd_backup(int argc, char **argv)
+{
+	static const struct option longopts[] = { STORE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		if (c == 'h') {
+			printf("usage: dateline backup [-c CONFIG | --db FILE] DEST\n"
+			    "  copy the database to DEST (a new file): a consistent snapshot,\n"
+			    "  taken while the daemon goes on writing\n%s", store_opts_help);
+			return 0;
+		}
+		return 2;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: dateline backup [-c CONFIG | --db FILE] DEST\n");
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	if (store_backup(st, argv[optind]) < 0) {
+		fprintf(stderr, "dateline: %s\n", store_errmsg(st));
+		rc = 1;
+	}
+	store_close(st);
+	config_free(cfg);
+	return rc;
+}
+
+int
+cmd_reextract(int argc, char **argv)
+{
+	static const struct option longopts[] = { STORE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	struct page_rules *rules;
+	const char *dir;
+	int64_t *ids;
+	size_t n, ok = 0, unusable = 0, failed = 0;
+	char err[512];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		if (c == 'h') {
+			printf("usage: dateline reextract [-c CONFIG] [--db FILE]\n"
+			    "  run the article extractor again over every kept page (keep_html)\n"
+			    "  and store what it finds, without fetching anything\n%s",
+			    store_opts_help);
+			return 0;
+		}
+		return 2;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: dateline reextract [-c CONFIG] [--db FILE]\n");
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READWRITE, &cfg)) == NULL)
+		return 1;
+	dir = datadir_find(cfg ? cfg->data_dir : NULL);
+	if (dir == NULL || (rules = page_rules_load(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dateline: %s\n", dir ? err : "cannot find the data files "
+		    "(agencies.txt); set data_dir or DATELINE_DATA");
+		store_close(st);
+		config_free(cfg);
+		return 1;
+	}
+	if (store_kept_page_ids(st, &ids, &n) < 0) {
+		fprintf(stderr, "dateline: %s\n", store_errmsg(st));
+		n = 0;
+		ids = NULL;
+		failed = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct kept_page kp;
+		struct ingest_page_opts po = { 0 };
+		const struct feed_conf *fc;
+		int rc = store_kept_page(st, ids[i], &kp);
+
+		if (rc != 0) {
+			if (rc < 0) {
+				fprintf(stderr, "dateline: %s\n", store_errmsg(st));
+				failed++;
+			}
+			continue;
+		}
+		fc = cfg && kp.feed_name ? config_feed(cfg, kp.feed_name) : NULL;
+		po.rules = rules;
+		po.timezone = fc ? fc->timezone : "UTC";
+		po.extract = fc ? &fc->extract : NULL;
+		po.reextract = 1;
+		rc = ingest_article_page(st, ids[i], &(struct ingest_doc){ kp.html, kp.len,
+		    kp.url, kp.content_type }, &po, (int64_t)now_wall(), err, sizeof(err));
+		if (rc == 0)
+			ok++;
+		else if (rc > 0)
+			unusable++;
+		else {
+			fprintf(stderr, "dateline: article %lld: %s\n", (long long)ids[i], err);
+			failed++;
+		}
+		kept_page_free(&kp);
+	}
+	printf("%zu pages re-extracted, %zu without an article, %zu failed\n", ok, unusable,
+	    failed);
+	free(ids);
+	page_rules_free(rules);
+	store_close(st);
+	config_free(cfg);
+	return failed ? 1 : 0;
+}

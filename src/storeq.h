@@ -1,0 +1,38 @@
+/*
+ * storeq.h: the store's answers to the dateline CLI: listings as tables,
+ * backups, kept pages.  Part of the store (the only layer that speaks SQL).
+ */
+#ifndef DATELINE_STOREQ_H
+#define DATELINE_STOREQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "table.h"
+
+/* Every active feed's health (the feed_health view); a new table, or NULL. */
+struct table *query_feeds(struct store *st);
+
+/*
+ * Copies the database to path (which must not exist) with SQLite's online
+ * backup: a consistent snapshot while the daemon goes on writing.
+ * Returns 0, or -1 with the reason in store_errmsg.
+ */
+int store_backup(struct store *st, const char *path);
+
+/* Ids of the articles whose raw page is kept, oldest first. */
+int store_kept_page_ids(struct store *st, int64_t **ids, size_t *n);
+
+struct kept_page {
+	char *html;          /* decompressed, NUL-terminated */
+	size_t len;
+	char *url, *content_type;
+	char *feed_name;     /* the feed of the article */
+};
+
+/* Reads and decompresses one kept page.  0, 1 when there is none, -1 on error. */
+int store_kept_page(struct store *st, int64_t article_id, struct kept_page *kp);
+void kept_page_free(struct kept_page *kp);
+
+#endif
