@@ -4,6 +4,7 @@
  *   dateline parse [--url BASE] [--timezone ZONE] FILE|-
  *   dateline extract [--url URL] [--timezone ZONE] [--data DIR]
  *                    [--feed NAME -c CONFIG] FILE|-
+ *   dateline entities-of [--data DIR] FILE|-
  *   dateline check-config [-c CONFIG] [-v]
  *
  * Each subcommand is one function; output formats are those of DESIGN.md.
@@ -20,6 +21,7 @@
 #include "config.h"
 #include "datadir.h"
 #include "dates.h"
+#include "entities.h"
 #include "feed.h"
 #include "feedjson.h"
 #include "log.h"
@@ -41,6 +43,8 @@ usage(FILE *f)
 	    "        parse an RSS/Atom document and print its items as JSON Lines\n"
 	    "  extract [--url URL] [--timezone ZONE] [--data DIR] [--feed NAME -c CONFIG] FILE|-\n"
 	    "        extract the article from an HTML page and print it as JSON\n"
+	    "  entities-of [--data DIR] FILE|-\n"
+	    "        print the entities of a plain-text article: first line title, then body\n"
 	    "  check-config [-c CONFIG] [-v]\n"
 	    "        validate a configuration; -v prints the effective configuration\n"
 	    "  version\n"
@@ -259,6 +263,76 @@ cmd_extract(int argc, char **argv)
 	return rc;
 }
 
+#define ENTITIES_OF_USAGE "usage: dateline entities-of [--data DIR] FILE|-\n"
+
+/*
+ * Prints the entities of a plain-text article (first line the title, the
+ * rest the body) as JSON Lines {"name", "kind", "mentions"}, most
+ * mentioned first.
+ */
+static int
+cmd_entities_of(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *data = NULL, *dir, *body;
+	struct entity_db *db;
+	struct entity_list l;
+	char err[512], *text, *nl;
+	size_t len;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'h':
+			printf(ENTITIES_OF_USAGE
+			    "  --data DIR        the folder of agencies.txt and entities/\n");
+			return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, ENTITIES_OF_USAGE);
+		return 2;
+	}
+	if ((dir = datadir_find(data)) == NULL) {
+		fprintf(stderr, "dateline: %s%s: no agencies.txt there (use --data DIR "
+		    "or DATELINE_DATA)\n", data ? data : "data folder",
+		    data ? "" : " not found");
+		return 1;
+	}
+	if ((db = entity_db_load(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dateline: %s\n", err);
+		return 1;
+	}
+	if (read_input(argv[optind], &text, &len) < 0) {
+		entity_db_free(db);
+		return 1;
+	}
+	body = "";
+	if ((nl = strchr(text, '\n')) != NULL) {
+		*nl = '\0';
+		body = nl + 1;
+	}
+	entities_extract(db, text, body, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		json_t *j = json_object();
+
+		json_object_set_new(j, "name", json_string(l.v[i].name));
+		json_object_set_new(j, "kind", json_string(entity_kind_name(l.v[i].kind)));
+		json_object_set_new(j, "mentions", json_integer(l.v[i].mentions));
+		print_json_line(j);
+	}
+	entity_list_free(&l);
+	free(text);
+	entity_db_free(db);
+	return 0;
+}
+
 static int
 cmd_check_config(int argc, char **argv)
 {
@@ -327,6 +401,8 @@ main(int argc, char **argv)
 		rc = cmd_parse(argc, argv);
 	else if (strcmp(cmd, "extract") == 0)
 		rc = cmd_extract(argc, argv);
+	else if (strcmp(cmd, "entities-of") == 0)
+		rc = cmd_entities_of(argc, argv);
 	else if (strcmp(cmd, "check-config") == 0)
 		rc = cmd_check_config(argc, argv);
 	else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
