@@ -369,7 +369,12 @@ serialize(struct buf *b, xmlNodePtr root, const char *base)
 					b->len = el.tagpos;
 				else if (d != NULL)
 					buf_printf(b, "</%s>", d->name);
-				b->data[b->len] = '\0';
+				/*
+				 * NOTE: nothing may have been written yet (an
+				 * empty, unknown first element): data is NULL.
+				 */
+				if (b->data != NULL)
+					b->data[b->len] = '\0';
 				goto next;
 			}
 			if (depth == cap) {

@@ -424,7 +424,9 @@ needs_encoding(unsigned char c)
  * that may not appear raw (a space, a control, a non-ASCII byte) is
  * encoded, as browsers send it; so "a b", "a%20b" and "a%20b" agree.
  * NOTE: a "%" not followed by two hex digits is left alone: encoding it
- * could change what the server sees.
+ * could change what the server sees.  Next to such a stray "%", encoded
+ * hex digits stay encoded: decoding "%3%33" to "%33" would make a new
+ * escape, and the canonical form would change when canonicalized again.
  */
 static void
 put_normalised(struct buf *b, const char *s, size_t n)
@@ -432,14 +434,18 @@ put_normalised(struct buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
 	size_t i;
-	int hi, lo;
+	int hi, lo, stray = 0;
 
+	for (i = 0; i < n && !stray; i++)
+		stray = s[i] == '%' && !(i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+		    hex_value(s[i + 2]) >= 0);
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%' && i + 2 < n &&
 		    (hi = hex_value(s[i + 1])) >= 0 &&
 		    (lo = hex_value(s[i + 2])) >= 0) {
-			if (is_unreserved(hi * 16 + lo))
+			if (is_unreserved(hi * 16 + lo) &&
+			    !(stray && hex_value((char)(hi * 16 + lo)) >= 0))
 				buf_putc(b, (char)(hi * 16 + lo));
 			else {
 				buf_putc(b, '%');
