@@ -248,9 +248,13 @@ page_norm(const char *s, size_t len, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	int space = 0;
-	size_t start = out->len;
+	size_t start = out->len, n;
+	char *o;
 
+	/* Output is never longer than the input. */
 	buf_reserve(out, len + 1);
+	o = out->data;
+	n = out->len;
 	while (p < end) {
 		unsigned char c = *p;
 
@@ -259,25 +263,27 @@ page_norm(const char *s, size_t len, struct buf *out)
 			p++;
 			continue;
 		}
-		if (space && out->len > start)
-			buf_putc(out, ' ');
+		if (space && n > start)
+			o[n++] = ' ';
 		space = 0;
 		if (c == 0xE2 && end - p >= 3 && p[1] == 0x80 &&
 		    (p[2] == 0x98 || p[2] == 0x99 || p[2] == 0x9B)) {
-			buf_putc(out, '\'');
+			o[n++] = '\'';
 			p += 3;
 		} else if (c == 0xE2 && end - p >= 3 && p[1] == 0x80 &&
 		    (p[2] == 0x9C || p[2] == 0x9D)) {
-			buf_putc(out, '"');
+			o[n++] = '"';
 			p += 3;
 		} else if (c == 0xC2 && end - p >= 2 && p[1] == 0xA0) {
 			space = 1;
 			p += 2;
 		} else {
-			buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+			o[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 			p++;
 		}
 	}
+	out->len = n;
+	o[n] = '\0';
 }
 
 int
@@ -639,7 +645,7 @@ page_extract(const char *html, size_t len, const struct page_opts *opts,
 	memset(&c, 0, sizeof(c));
 	c.opts = opts;
 	c.rules = opts->rules;
-	c.byline_block = c.title_block = c.disclaimer_block = PEL_NONE;
+	c.byline_block = c.title_block = c.title_el = c.disclaimer_block = PEL_NONE;
 	xmlInitParser();
 	c.doc = htmlReadMemory(txt.s, (int)txt.len, opts->url, "UTF-8", PAGE_HTML_OPTIONS);
 	page_text_free(&txt);

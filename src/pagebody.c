@@ -355,11 +355,21 @@ page_related(struct page_ctx *c)
 	for (uint32_t b = 0; b < d->nbl && c->nlinks < PAGE_MAX_RELATED; b++) {
 		if (d->bl[b].flags & B_RELATED)
 			continue;
-		if (d->el[d->bl[b].el].flags & E_IN_COMMENT)
+		const struct pblock *bl = &d->bl[b];
+		const struct pel *o = &d->el[bl->el];
+
+		if (o->flags & E_IN_COMMENT)
 			continue;
-		if (is_related_heading(c, b, &nb))
+		/*
+		 * NOTE: a heading is plain text or a heading element; an
+		 * insert has some text that is not its link.  Navigation
+		 * items, all link, are neither: skipping them keeps this loop
+		 * cheap.
+		 */
+		if (bl->chars <= 80 && (bl->links == 0 || pdom_is_heading(o->tag) ||
+		    (o->cflags & C_TITLE)) && is_related_heading(c, b, &nb))
 			take_section(c, b, &nb);
-		else
+		else if (bl->links > 0 && bl->links < bl->chars)
 			take_insert(c, b, &nb);
 	}
 	/*
@@ -448,6 +458,28 @@ sentence_like(const struct pdom *d, const struct pel *s)
 }
 
 /*
+ * Where the headline's story is when the page holds several h1s (the next
+ * story loaded below, a logo): the largest ancestor of the headline's h1
+ * that holds no other h1.  PEL_NONE when there is only one h1.
+ */
+static uint32_t
+headline_region(const struct page_ctx *c)
+{
+	const struct pdom *d = &c->d;
+	uint32_t r = c->title_el, p;
+
+	if (r == PEL_NONE || d->nh1 < 2)
+		return PEL_NONE;
+	while ((p = d->el[r].parent) != PEL_NONE) {
+		for (size_t i = 0; i < d->nh1; i++)
+			if (d->h1[i] != c->title_el && d->h1[i] >= p && d->h1[i] <= d->el[p].end)
+				return r;
+		r = p;
+	}
+	return PEL_NONE;    /* every h1 is inside the headline's: no region */
+}
+
+/*
  * Scores text containers as Readability does and fills c->roots with the
  * best one and its worthy siblings.  Returns the number of roots.
  */
@@ -455,7 +487,7 @@ static size_t
 score_roots(struct page_ctx *c, int pass)
 {
 	struct pdom *d = &c->d;
-	uint32_t *cand = NULL, top = PEL_NONE, p;
+	uint32_t *cand = NULL, top = PEL_NONE, p, region;
 	size_t ncand = 0, capcand = 0;
 	double threshold, last;
 
@@ -490,13 +522,18 @@ score_roots(struct page_ctx *c, int pass)
 			e = x->parent;
 		}
 	}
-	for (size_t i = 0; i < ncand; i++) {
-		struct pel *x = &d->el[cand[i]];
-
-		x->score *= (float)(1.0 - link_density(x));
-		if (top == PEL_NONE || x->score > d->el[top].score)
-			top = cand[i];
-	}
+	for (size_t i = 0; i < ncand; i++)
+		d->el[cand[i]].score *= (float)(1.0 - link_density(&d->el[cand[i]]));
+	/* The best in the headline's region, else the best anywhere. */
+	region = headline_region(c);
+	for (int pick = 0; pick < 2 && top == PEL_NONE; pick++)
+		for (size_t i = 0; i < ncand; i++) {
+			if (pick == 0 && (region == PEL_NONE || cand[i] < region ||
+			    cand[i] > d->el[region].end))
+				continue;
+			if (top == PEL_NONE || d->el[cand[i]].score > d->el[top].score)
+				top = cand[i];
+		}
 	free(cand);
 	if (top == PEL_NONE)
 		return 0;
@@ -819,7 +856,8 @@ page_clean_body(struct page_ctx *c, struct page_article *a)
 		const struct pblock *bl = &d->bl[b];
 
 		if (bl->chars > DISCLAIMER_MAX_CHARS || bl->chars < 20 ||
-		    (d->el[bl->el].flags & E_IN_COMMENT))
+		    bl->links * 2 > bl->chars ||
+		    (d->el[bl->el].flags & (E_IN_COMMENT | E_IN_NAV)))
 			continue;
 		buf_reset(&nb);
 		page_norm(pdom_block_text(d, bl), bl->len, &nb);

@@ -117,6 +117,17 @@ u8_scan(const unsigned char *p, size_t len, struct u8stats *st)
 
 	memset(st, 0, sizeof(*st));
 	while (i < len) {
+		/* Eight ASCII bytes at a time, none of them a control. */
+		if (i + 8 <= len) {
+			uint64_t v;
+
+			memcpy(&v, p + i, 8);
+			if ((v & 0x8080808080808080ULL) == 0 &&
+			    ((v - 0x2020202020202020ULL) & ~v & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			if (is_bad_control(p[i]))
 				st->controls++;

@@ -289,8 +289,14 @@ word_flags(const char *w, size_t n)
 	if (c != NULL)
 		return c->flags;
 	for (size_t i = 0; i < ARRAY_LEN(cprefixes); i++) {
-		size_t pl = strlen(cprefixes[i].w);
+		size_t pl;
 
+		/* Sorted: past the first letter, nothing more can match. */
+		if (cprefixes[i].w[0] > w[0])
+			break;
+		if (cprefixes[i].w[0] != w[0])
+			continue;
+		pl = strlen(cprefixes[i].w);
 		if (n >= pl && memcmp(w, cprefixes[i].w, pl) == 0)
 			return cprefixes[i].flags;
 	}
@@ -426,15 +432,36 @@ fold_append(struct buf *out, const char *s, int *space, size_t start, size_t max
     uint32_t *chars, uint32_t *commas)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
+	size_t n = strlen(s), len;
+	uint32_t nch = 0, ncom = 0;
+	char *o;
 
 	if (out->len >= max)
 		return;
-	buf_reserve(out, n + 1);
+	/* Output never exceeds the input plus one pending space. */
+	buf_reserve(out, n + 2);
+	o = out->data;
+	len = out->len;
 	while (*p) {
 		uint32_t cp;
 		int k, cls;
 
+		/* The common case: printable ASCII. */
+		if (*p > ' ' && *p < 0x7F) {
+			if (len + 5 >= max)
+				break;
+			if (*space && len > start) {
+				o[len++] = ' ';
+				nch++;
+			}
+			*space = 0;
+			do {
+				ncom += *p == ',';
+				o[len++] = (char)*p++;
+				nch++;
+			} while (*p > ' ' && *p < 0x7F && len + 5 < max);
+			continue;
+		}
 		if (*p < 0x80) {
 			cp = *p;
 			k = 1;
@@ -450,24 +477,24 @@ fold_append(struct buf *out, const char *s, int *space, size_t start, size_t max
 			p += k;
 			continue;
 		}
-		if (out->len + 5 >= max)
+		if (len + 5 >= max)
 			break;
-		buf_reserve(out, (size_t)k + 1);
-		if (*space && out->len > start) {
-			out->data[out->len++] = ' ';
-			(*chars)++;
+		if (*space && len > start) {
+			o[len++] = ' ';
+			nch++;
 		}
 		*space = 0;
-		memcpy(out->data + out->len, p, (size_t)k);
-		out->len += (size_t)k;
-		out->data[out->len] = '\0';
-		(*chars)++;
-		if (cp == ',' || cp == 0x060C || cp == 0x3001 || cp == 0xFF0C)
-			(*commas)++;
+		memcpy(o + len, p, (size_t)k);
+		len += (size_t)k;
+		nch++;
+		if (cp == 0x060C || cp == 0x3001 || cp == 0xFF0C)
+			ncom++;
 		p += k;
 	}
-	if (out->data != NULL)
-		out->data[out->len] = '\0';
+	out->len = len;
+	o[len] = '\0';
+	*chars += nch;
+	*commas += ncom;
 }
 
 static void

@@ -72,6 +72,7 @@ struct page_ctx {
 	size_t nlinks;
 	uint32_t byline_block;  /* the visible "By ..." block, or PEL_NONE */
 	uint32_t title_block;   /* the h1's block, or PEL_NONE */
+	uint32_t title_el;      /* the headline's h1, or PEL_NONE */
 	uint32_t disclaimer_block;      /* the disclaimer's block, or PEL_NONE */
 };
 

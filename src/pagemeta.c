@@ -35,7 +35,8 @@ static const char *const published_keys[] = {
 
 static const char *const modified_keys[] = {
 	"article:modified_time", "og:updated_time", "dateModified",
-	"article.updated", "dcterms.modified", "last-modified",
+	"article.updated", "dcterms.modified", "modified-date", "modified_date",
+	"last-modified",
 };
 
 static const char *const author_keys[] = {
@@ -231,15 +232,28 @@ find_title(struct page_ctx *c, struct page_article *a)
 		og = page_meta(c, "twitter:title");
 	if (site == NULL)
 		site = c->ld.publisher;
-	/* The visible headline: the first h1 not in junk and not a logo link. */
-	for (size_t i = 0; i < d->nh1 && h1 == NULL; i++) {
+	/*
+	 * The visible headline: the h1 that says what the structured data
+	 * says (a page may carry the next story too), else the first h1 not
+	 * in junk and not a logo link.
+	 */
+	for (size_t i = 0; i < d->nh1; i++) {
 		const struct pel *e = &d->el[d->h1[i]];
+		const char *want = c->ld.headline ? c->ld.headline : og ? og : d->title;
+		char *x;
 
-		if (e->junk != PEL_NONE || e->links * 2 > e->text)
+		if (e->junk != PEL_NONE || e->links * 2 > e->text ||
+		    (x = elem_text(c, d->h1[i])) == NULL)
 			continue;
-		h1 = elem_text(c, d->h1[i]);
-		if (h1 != NULL)
+		if (h1 == NULL || (want != NULL && strncasecmp(want, x, strlen(x)) == 0)) {
+			free(h1);
+			h1 = x;
 			c->title_block = e->bstart;
+			c->title_el = d->h1[i];
+			if (want != NULL && strncasecmp(want, x, strlen(x)) == 0)
+				break;
+		} else
+			free(x);
 	}
 	if (c->ld.headline != NULL)
 		t = xstrdup(c->ld.headline);
@@ -293,17 +307,23 @@ word_at(const char *s, size_t len, size_t i, size_t n)
 static void
 segment_dates(const char *s, size_t len, const char *tz, int64_t *pub, int64_t *upd)
 {
-	char *seg = xstrndup(s, len);
+	char *seg = xstrndup(s, len), *lower = xstrndup(s, len);
 	int labelled = 0;
 	int64_t t;
 
+	for (char *q = lower; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
 	for (size_t l = 0; l < ARRAY_LEN(labels); l++) {
 		size_t n = strlen(labels[l].text);
+		const char *hit;
 
-		for (size_t i = 0; i + n <= len; i++) {
+		for (hit = strstr(lower, labels[l].text); hit != NULL;
+		    hit = strstr(hit + 1, labels[l].text)) {
+			size_t i = (size_t)(hit - lower);
 			const char *p;
 
-			if (strncasecmp(seg + i, labels[l].text, n) != 0 || !word_at(seg, len, i, n))
+			if (!word_at(lower, len, i, n))
 				continue;
 			labelled = 1;
 			p = seg + i + n;
@@ -315,13 +335,15 @@ segment_dates(const char *s, size_t len, const char *tz, int64_t *pub, int64_t *
 				if (*dst == DATE_UNSET)
 					*dst = t;
 			}
-			memset(seg + i, ' ', n);  /* "updated" is not read again as "date" */
+			/* "updated" is not read again as "date". */
+			memset(lower + i, ' ', n);
 			break;
 		}
 	}
 	if (!labelled && date_parse(seg, tz, &t) == 0 && *pub == DATE_UNSET)
 		*pub = t;
 	free(seg);
+	free(lower);
 }
 
 void
@@ -515,6 +537,29 @@ page_byline_clean(const char *s, size_t len)
 }
 
 static char *
+credit_line(const struct page_ctx *c, const struct pblock *bl)
+{
+	const char *t = pdom_block_text(&c->d, bl);
+	int64_t pub = DATE_UNSET, upd = DATE_UNSET;
+	size_t n, words = 1;
+
+	if (bl->chars > 150 || bl->links * 2 > bl->chars || !(t[0] >= 'A' && t[0] <= 'Z'))
+		return NULL;
+	for (n = 0; n < bl->len && t[n] != '|'; n++) {
+		if (t[n] >= '0' && t[n] <= '9')
+			return NULL;
+		if (t[n] == ' ')
+			words++;
+	}
+	if (n >= bl->len || n > 60 || words > 7)
+		return NULL;
+	page_visible_dates(t + n + 1, bl->len - n - 1, c->opts->default_tz, &pub, &upd);
+	if (pub == DATE_UNSET && upd == DATE_UNSET)
+		return NULL;
+	return page_byline_clean(t, n);
+}
+
+static char *
 find_byline(struct page_ctx *c)
 {
 	const struct pdom *d = &c->d;
@@ -572,6 +617,16 @@ find_byline(struct page_ctx *c)
 				return b;
 			}
 		}
+	/*
+	 * "Eastern Herald News Service | Published: 24 June 2024": a credit
+	 * line under the headline, a name before a separator and a time.
+	 */
+	if (c->title_block != PEL_NONE)
+		for (uint32_t k = c->title_block + 1; k < d->nbl && k <= c->title_block + 3; k++)
+			if ((b = credit_line(c, &d->bl[k])) != NULL) {
+				c->byline_block = k;
+				return b;
+			}
 	return NULL;
 }
 
