@@ -154,7 +154,7 @@ cmd_parse(int argc, char **argv)
 
 #define EXTRACT_USAGE \
 	"usage: dateline extract [--url URL] [--timezone ZONE] [--data DIR]\n" \
-	"                        [--feed NAME -c CONFIG] FILE|-\n"
+	"                        [--feed NAME -c CONFIG] FILE|- [FILE...]\n"
 
 static int
 cmd_extract(int argc, char **argv)
@@ -202,7 +202,7 @@ cmd_extract(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (optind != argc - 1) {
+	if (optind >= argc) {
 		fprintf(stderr, EXTRACT_USAGE);
 		return 2;
 	}
@@ -246,16 +246,22 @@ cmd_extract(int argc, char **argv)
 		return 1;
 	}
 	opts.rules = rules;
-	rc = 1;
-	if (read_input(argv[optind], &html, &len) == 0) {
+	/* Several files: one JSON line each, in order; a bad one is skipped. */
+	rc = 0;
+	for (int i = optind; i < argc; i++) {
+		if (read_input(argv[i], &html, &len) < 0) {
+			rc = 1;
+			continue;
+		}
 		if (page_extract(html, len, &opts, &a, err, sizeof(err)) == 0) {
 			print_json_line(page_article_to_json(&a, a.body != NULL &&
 			    syndicate_content_hash(a.body, hash) == 0 ? hash : NULL,
 			    json_array()));
 			page_article_free(&a);
-			rc = 0;
-		} else
-			fprintf(stderr, "dateline: %s: %s\n", argv[optind], err);
+		} else {
+			fprintf(stderr, "dateline: %s: %s\n", argv[i], err);
+			rc = 1;
+		}
 		free(html);
 	}
 	page_rules_free(rules);
