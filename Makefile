@@ -101,6 +101,7 @@ check:
 # Scores the article extractor on the annotated pages (tests/pages/).
 eval: all
 	$(PYTHON) tests/pages/eval.py $(O)
+	$(PYTHON) tests/entities/eval.py --build $(O)
 
 # Regenerates the golden files from the current build; review the diff.
 regen: all

@@ -281,6 +281,7 @@ static const struct {
 	{ "orgnext", LX_ORGNEXT },
 	{ "connect", LX_CONNECT },
 	{ "placeof", LX_PLACEOF },
+	{ "modifier", LX_MODIFIER },
 };
 
 static int

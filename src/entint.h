@@ -98,7 +98,7 @@ size_t ent_tokenize(const char *text, size_t n, uint32_t seg, struct tok *v, siz
 #define LX_ORGNEXT    0x0800  /* alliance, news agency: after an org's name */
 #define LX_CONNECT    0x1000  /* of, for, and: inside organizations' names */
 #define LX_PLACEOF    0x2000  /* village, city: "the village of X" */
-#define LX_SUFFIX     0x4000  /* led, based: "BJP-led" */
+#define LX_MODIFIER   0x4000  /* National, Central: may begin a longer name */
 
 /* Gazetteer senses. */
 #define SN_WEAK     0x01     /* surname alias of a person */

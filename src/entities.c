@@ -190,9 +190,9 @@ gaz_match(const struct xstate *x, size_t i, int fold, int *sense)
 	maxw = (size_t)v;
 	if (maxw > x->ntok - i)
 		maxw = x->ntok - i;
-	/* a name never runs through a possessive or into another line */
+	/* a name never runs into another line */
 	for (size_t k = 1; k < maxw; k++)
-		if ((x->tok[i + k - 1].flags & T_POSS) || x->tok[i + k].seg != t->seg) {
+		if (x->tok[i + k].seg != t->seg) {
 			maxw = k;
 			break;
 		}
@@ -331,7 +331,7 @@ static size_t
 chunk_end(const struct xstate *x, size_t p, size_t skip)
 {
 	size_t q = p + skip, end = p + skip;
-	int head = 0, connected = 0;
+	int head = 0, connected = 0, of = 0, lasthead = 0;
 
 	if (skip > 0 && (lex_bits(x, q - 1, 1) & (LX_ORGHEAD | LX_PLACEHEAD)))
 		head = 1;
@@ -343,16 +343,7 @@ chunk_end(const struct xstate *x, size_t p, size_t skip)
 		size_t k;
 
 		if (namelike(t)) {
-			if (q > p && !connected) {
-				if (lex_phrase(x, q, LX_CUE) || lex_phrase(x, q, LX_DEMONYM))
-					break;
-				bits = lex_bits(x, q, 1);
-				if ((bits & LX_STOP) && !(bits & (LX_ORGHEAD | LX_PLACEHEAD)))
-					break;
-				if (gaz_match(x, q, 0, &sense) > 0)
-					break;
-			} else if (q > p && connected &&
-			    (k = gaz_match(x, q, 0, &sense)) > 0) {
+			if (q > p && connected && (k = gaz_match(x, q, 0, &sense)) > 0) {
 				/* "Reserve Bank of India": the place is part of it */
 				q += k;
 				end = q;
@@ -360,9 +351,43 @@ chunk_end(const struct xstate *x, size_t p, size_t skip)
 					break;
 				continue;
 			}
-			if (t->shape == SH_UPPER && q > p && !(lex_bits(x, q, 1) & LX_ORGHEAD))
+			bits = lex_bits(x, q, 1);
+			if (q > p) {
+				if (lex_phrase(x, q, LX_CUE) || lex_phrase(x, q, LX_DEMONYM))
+					break;
+				if ((bits & LX_STOP) &&
+				    !(bits & (LX_ORGHEAD | LX_PLACEHEAD | LX_MODIFIER)))
+					break;
+				/* "Assembly Suvendu Adhikari": a name ends at its head */
+				if (lasthead && !connected &&
+				    !(bits & (LX_ORGHEAD | LX_PLACEHEAD)))
+					break;
+				if ((k = gaz_match(x, q, 0, &sense)) > 0) {
+					const struct entity_db *db = x->db;
+					const struct ent_canon *e = &db->canon[db->sense[sense].canon];
+
+					if (db->sense[sense].flags & SN_WEAK) {
+						/* "Ashima Goyal": not Piyush Goyal */
+					} else if (k == 1 && e->kind == ENTITY_PLACE && !head &&
+					    q + 1 < x->ntok && namelike(&x->tok[q + 1]) &&
+					    !(x->tok[q].flags & T_POSS) &&
+					    gaz_match(x, q + 1, 0, &sense) == 0 &&
+					    !lex_phrase(x, q + 1, LX_CUE)) {
+						/* "Madhabi Puri Buch" */
+					} else if (e->kind == ENTITY_ORG && !head &&
+					    (lex_bits(x, q + k - 1, 1) & LX_ORGHEAD)) {
+						/* "Free Democratic Party" */
+						q += k;
+						end = q;
+						break;
+					} else
+						break;
+				}
+			}
+			if (t->shape == SH_UPPER && q > p && !(bits & LX_ORGHEAD))
 				break;
-			if (lex_bits(x, q, 1) & (LX_ORGHEAD | LX_PLACEHEAD))
+			lasthead = (bits & (LX_ORGHEAD | LX_PLACEHEAD)) != 0;
+			if (lasthead)
 				head = 1;
 			q++;
 			end = q;
@@ -378,13 +403,20 @@ chunk_end(const struct xstate *x, size_t p, size_t skip)
 				continue;
 			}
 			if ((bits & LX_CONNECT) && (head || connected) &&
-			    (t->shape == SH_LOWER || t->c == '&')) {
+			    t->shape == SH_LOWER) {
+				int is_and = tok_is(x, q, "and");
+
+				/* "X of Y and Z", never "X Gas and Y Solutions" */
+				if (is_and && !of)
+					break;
+				if (!is_and && !tok_is(x, q, "the"))
+					of = 1;
 				connected = 1;
 				q++;
 				continue;
 			}
 		}
-		if (t->shape == SH_PUNCT && t->c == '&' && (head || connected) &&
+		if (t->shape == SH_PUNCT && t->c == '&' && of &&
 		    q + 1 < x->ntok && namelike(&x->tok[q + 1])) {
 			connected = 1;
 			q++;
@@ -465,6 +497,32 @@ head_bits(const struct xstate *x, size_t p, size_t c)
 	return bits;
 }
 
+/* Whether a word of [p, c) has a digit ("Sword-2024A", "IAM District 751"). */
+static int
+has_digit(const struct xstate *x, size_t p, size_t c)
+{
+	for (size_t i = p; i < c; i++)
+		for (size_t j = 0; j < x->tok[i].len; j++)
+			if (ttext(x, i)[j] >= '0' && ttext(x, i)[j] <= '9')
+				return 1;
+	return 0;
+}
+
+/*
+ * Head bits of a word of [p, c) followed by a connector: "Ministry" of
+ * "Ministry of Health and Family Welfare".
+ */
+static int
+inner_head(const struct xstate *x, size_t p, size_t c)
+{
+	for (size_t i = p; i + 1 < c; i++)
+		if (namelike(&x->tok[i]) && ((x->tok[i + 1].shape == SH_LOWER &&
+		    (lex_bits(x, i + 1, 1) & LX_CONNECT)) ||
+		    (x->tok[i + 1].shape == SH_PUNCT && x->tok[i + 1].c == '&')))
+			return lex_bits(x, i, 1) & (LX_ORGHEAD | LX_PLACEHEAD | LX_DROPHEAD);
+	return 0;
+}
+
 /* Decides what the unknown name [p, c) is and records it. */
 static void
 classify_chunk(struct xstate *x, size_t p, size_t c, int cue, int aftergaz)
@@ -479,6 +537,10 @@ classify_chunk(struct xstate *x, size_t p, size_t c, int cue, int aftergaz)
 		ctx |= X_CUE;
 	head = head_bits(x, p, c);
 	first = lex_bits(x, p, 1);
+	if (head & LX_DROPHEAD)
+		return;
+	if (!(head & (LX_ORGHEAD | LX_PLACEHEAD)))
+		head |= inner_head(x, p, c);
 	if (head & LX_DROPHEAD)
 		return;
 	if (words >= 2 && (head & LX_ORGHEAD)) {
@@ -503,17 +565,54 @@ classify_chunk(struct xstate *x, size_t p, size_t c, int cue, int aftergaz)
 	for (size_t i = p; i < c; i++)
 		if (x->tok[i].shape == SH_UPPER)
 			return;         /* "IAM District": not a name we can read */
+	if (has_digit(x, p, c))
+		return;
 	if (aftergaz && !cue && !(ctx & X_REPORT))
 		return;                 /* "Kolkata Knight Riders" */
 	if (cue || (ctx & X_REPORT))
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PERSON, -1, ctx);
-	else if (ctx & X_ORGNEXT || ctx & X_THE)
+	else if (ctx & (X_PLACENEXT | X_PLACEOF))
+		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PLACE, -1, ctx);
+	else if (ctx & (X_ORGNEXT | X_THE))
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_ORG, -1, ctx);
-	else if (ctx & (X_PLACENEXT | X_PLACEOF) || ((ctx & X_LOC) && !tok_is(x, p - 1, "from")))
+	else if ((ctx & X_LOC) && !tok_is(x, p - 1, "from"))
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PLACE, -1, ctx);
 	else
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PERSON, -1, ctx);
 	note_acronym(x, c);
+}
+
+/*
+ * "India-Pakistan", "US-China": a compound of gazetteer names is each of
+ * them.  Returns p + 1 when it was one, else p.
+ */
+static size_t
+compound(struct xstate *x, size_t p)
+{
+	const struct tok *t = &x->tok[p];
+	const char *s = ttext(x, p), *end = s + t->len, *h;
+	int senses[4];
+	size_t n = 0;
+
+	if (memchr(s, '-', t->len) == NULL)
+		return p;
+	while (s < end && n < ARRAY_LEN(senses)) {
+		int v;
+
+		h = memchr(s, '-', (size_t)(end - s));
+		if (h == NULL)
+			h = end;
+		if ((v = strmap_get(&x->db->exact, s, (size_t)(h - s))) < 0)
+			return p;
+		senses[n++] = v;
+		s = h + 1;
+	}
+	if (s < end)
+		return p;
+	for (size_t i = 0; i < n; i++)
+		add_mention(x, (uint32_t)p, (uint32_t)p + 1, M_GAZ,
+		    x->db->canon[x->db->sense[senses[i]].canon].kind, senses[i], 0);
+	return p + 1;
 }
 
 /*
@@ -533,6 +632,15 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 		const struct ent_canon *e = &db->canon[db->sense[sense].canon];
 		size_t q = p + k;
 
+		if ((db->sense[sense].flags & SN_WEAK) && q < x->ntok &&
+		    namelike(&x->tok[q]) && !(x->tok[q - 1].flags & T_POSS) &&
+		    !lex_phrase(x, q, LX_CUE) && gaz_match(x, q, 0, &sense) == 0) {
+			/* "Adani Total Gas": the surname begins a longer name */
+			c = chunk_end(x, p, 1);
+			classify_chunk(x, p, c, *cue, aftergaz);
+			*cue = 0;
+			return c;
+		}
 		if (db->sense[sense].flags & SN_WEAK) {
 			/* a surname: decided with the other single words */
 			add_mention(x, (uint32_t)p, (uint32_t)q, M_SINGLE, ENTITY_PERSON,
@@ -566,6 +674,21 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 					*cue = 0;
 					return c;
 				}
+				if (c > q && k == 1 && count_names(x, q, c) <= 3 &&
+				    !lex_phrase(x, c, LX_CUE) && !has_digit(x, q, c) &&
+				    !(c < x->ntok && namelike(&x->tok[c]))) {
+					/* "Porto Alegre", "Rio Grande do Sul": a longer
+					 * place, unless the text says otherwise; not
+					 * "Delhi Environment Minister" */
+					unsigned ctx = context_before(x, p) | context_after(x, c);
+
+					add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME,
+					    (ctx & (X_THE | X_ORGNEXT)) && !(ctx & X_PLACENEXT) ?
+					    ENTITY_ORG : ENTITY_PLACE, -1, ctx);
+					note_acronym(x, c);
+					*cue = 0;
+					return c;
+				}
 			}
 			/* "Election Commission of Pakistan" */
 			if (e->kind == ENTITY_ORG && tok_is(x, q, "of") && q + 1 < x->ntok &&
@@ -593,7 +716,7 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 		/* "Russian Foreign Ministry" is an organization; "Russian
 		 * President" names nobody yet */
 		c = chunk_end(x, p + k, 0);
-		if (c > p + k && (head_bits(x, p + k, c) & LX_ORGHEAD) &&
+		if (c > p + k && ((head_bits(x, p + k, c) | inner_head(x, p + k, c)) & LX_ORGHEAD) &&
 		    !lex_phrase(x, p + k, LX_CUE)) {
 			add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_ORG, -1, 0);
 			note_acronym(x, c);
@@ -604,8 +727,21 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 	bits = lex_bits(x, p, 1);
 	if (bits & LX_DROPSTART)
 		return chunk_end(x, p, 1);
-	if ((bits & LX_STOP) && !(bits & (LX_ORGHEAD | LX_PLACEHEAD)))
+	if ((bits & LX_STOP) && !(bits & (LX_ORGHEAD | LX_PLACEHEAD))) {
+		/* "Central Bank of Nigeria", "National Stock Exchange" */
+		if ((bits & LX_MODIFIER) && (c = chunk_end(x, p, 1)) > p + 1 &&
+		    (((head_bits(x, p, c) | inner_head(x, p, c)) & (LX_ORGHEAD | LX_PLACEHEAD)) ||
+		    *cue || (context_after(x, c) & (X_REPORT | X_PLACENEXT | X_ORGNEXT)))) {
+			/* "Finance Minister Christian Lindner", "East
+			 * Azerbaijan province" */
+			classify_chunk(x, p, c, *cue, aftergaz);
+			*cue = 0;
+			return c;
+		}
 		return p + 1;
+	}
+	if ((c = compound(x, p)) > p)
+		return c;
 	c = chunk_end(x, p, 0);
 	if (c <= p)
 		c = p + 1;
@@ -643,7 +779,8 @@ scan_normal(struct xstate *x)
 		nm = x->nm;
 		k = scan_caps(x, i, &cue, gaz_end == i);
 		gaz_end = (x->nm > nm && x->m[x->nm - 1].type == M_GAZ &&
-		    x->m[x->nm - 1].b == k) ? k : (size_t)-1;
+		    x->m[x->nm - 1].b == k &&
+		    !(x->tok[k - 1].flags & (T_POSS | T_SPLIT))) ? k : (size_t)-1;
 		i = k;
 	}
 }
@@ -810,6 +947,63 @@ short_lookup(const struct xstate *x, const char *s, size_t n, uint32_t pos, int 
 	return best >= 0 ? best : first;
 }
 
+/* Whether mentions a and b are next to each other in a list ("X, Y and Z"). */
+static int
+listed(const struct xstate *x, const struct mention *a, const struct mention *b)
+{
+	size_t gap = b->a - a->b;
+
+	if (a->b > b->a || x->tok[a->b].seg != x->tok[b->a].seg ||
+	    (x->tok[a->b - 1].flags & T_POSS))
+		return 0;
+	if (gap == 1)
+		return (x->tok[a->b].shape == SH_PUNCT && x->tok[a->b].c == ',') ||
+		    tok_is(x, a->b, "and") || tok_is(x, a->b, "or");
+	if (gap == 2)
+		return x->tok[a->b].shape == SH_PUNCT && x->tok[a->b].c == ',' &&
+		    (tok_is(x, a->b + 1, "and") || tok_is(x, a->b + 1, "or"));
+	return 0;
+}
+
+/*
+ * "at Neamatighat, Tezpur and Dhubri": single words listed with places
+ * and no person are places.
+ */
+static void
+place_lists(struct xstate *x)
+{
+	size_t i = 0;
+
+	while (i < x->nm) {
+		size_t j = i + 1;
+		int place = 0, person = 0;
+
+		while (j < x->nm && listed(x, &x->m[j - 1], &x->m[j]))
+			j++;
+		for (size_t k = i; k < j; k++) {
+			const struct mention *m = &x->m[k];
+
+			if (m->ent >= 0 && m->kind == ENTITY_PLACE)
+				place = 1;
+			if ((m->ent >= 0 && m->kind == ENTITY_PERSON) || (m->ctx & X_CUE))
+				person = 1;
+		}
+		if (j - i >= 2 && place && !person)
+			for (size_t k = i; k < j; k++) {
+				struct mention *m = &x->m[k];
+				const char *s;
+				size_t n;
+
+				if (m->ent >= 0 || m->type != M_SINGLE || m->sense >= 0)
+					continue;
+				mention_text(x, m, &s, &n);
+				m->kind = ENTITY_PLACE;
+				m->ent = entity_get(x, s, n, -1);
+			}
+		i = j;
+	}
+}
+
 static void
 resolve(struct xstate *x)
 {
@@ -886,8 +1080,11 @@ resolve(struct xstate *x)
 			*slot = m->ent;
 	}
 	/* 6. single words: short forms, acronyms, surnames we know, then
-	 * context; those without evidence only if named otherwise */
-	for (int round = 0; round < 2; round++)
+	 * context; then lists of places; those without evidence only if
+	 * named otherwise */
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			place_lists(x);
 		for (size_t i = 0; i < x->nm; i++) {
 			struct mention *m = &x->m[i];
 			const char *s;
@@ -939,6 +1136,7 @@ resolve(struct xstate *x)
 				continue;
 			m->ent = entity_get(x, s, n, -1);
 		}
+	}
 	/* 7. count */
 	for (size_t i = 0; i < x->nm; i++) {
 		struct mention *m = &x->m[i];

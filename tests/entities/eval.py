@@ -132,7 +132,8 @@ def run_dateline(build, arts):
     if not os.access(prog, os.X_OK):
         sys.exit("eval: %s not found: run make first" % prog)
     for a in arts:
-        p = subprocess.run([prog, "entities-of", a["path"]], capture_output=True,
+        p = subprocess.run([prog, "entities-of", "--data", os.path.join(TOP, "data"),
+                            a["path"]], capture_output=True,
                            text=True, cwd=TOP)
         if p.returncode != 0:
             sys.exit("eval: dateline entities-of %s failed: %s" % (a["path"], p.stderr.strip()))
