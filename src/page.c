@@ -312,9 +312,15 @@ page_glob(const char *p, const char *t)
 int
 page_match_any(const struct strlist *list, const char *norm)
 {
-	for (size_t i = 0; i < list->n; i++)
-		if (page_glob(list->v[i], norm))
+	for (size_t i = 0; i < list->n; i++) {
+		const char *pat = list->v[i];
+
+		/* Anchored: the first character must match (or be a '*'). */
+		if (pat[0] != '*' && pat[0] != norm[0])
+			continue;
+		if (page_glob(pat, norm))
 			return 1;
+	}
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #define SCORE_LEVELS 5          /* ancestors a paragraph's score reaches */
 #define SECTION_CLIMB 2         /* levels a related heading may climb */
 #define INSERT_MAX_CHARS 300    /* an "Also read" insert is short */
+#define MAX_INSERTS 32          /* NOTE: each looks through its block's owner */
 #define DISCLAIMER_MAX_CHARS 600
 #define TEASER_WINDOW 8         /* paragraphs a teaser may precede its full text by */
 
@@ -308,8 +309,11 @@ take_section(struct page_ctx *c, uint32_t b, struct buf *nb)
 	}
 }
 
-/* "Also read: <a>Title</a>" inside the text: a related link, not text. */
-static void
+/*
+ * "Also read: <a>Title</a>" inside the text: a related link, not text.
+ * Returns 1 when block b was one.
+ */
+static int
 take_insert(struct page_ctx *c, uint32_t b, struct buf *nb)
 {
 	struct pdom *d = &c->d;
@@ -317,11 +321,11 @@ take_insert(struct page_ctx *c, uint32_t b, struct buf *nb)
 	uint32_t o = bl->el;
 
 	if (bl->links == 0 || bl->links * 2 < bl->chars || bl->chars > INSERT_MAX_CHARS)
-		return;
+		return 0;
 	buf_reset(nb);
 	page_norm(pdom_block_text(d, bl), bl->len, nb);
 	if (nb->len == 0 || !page_match_any(&c->rules->inserts, nb->data))
-		return;
+		return 0;
 	bl->flags |= B_ALSOREAD;
 	for (uint32_t j = o; j <= d->el[o].end && c->nlinks < PAGE_MAX_RELATED; j++) {
 		struct pel *e = &d->el[j];
@@ -333,6 +337,7 @@ take_insert(struct page_ctx *c, uint32_t b, struct buf *nb)
 			add_link(c, j, o);
 		}
 	}
+	return 1;
 }
 
 void
@@ -340,6 +345,7 @@ page_related(struct page_ctx *c)
 {
 	struct pdom *d = &c->d;
 	struct buf nb;
+	int inserts = 0;
 
 	buf_init(&nb);
 	if (c->opts->overrides != NULL && c->opts->overrides->related != NULL) {
@@ -369,8 +375,8 @@ page_related(struct page_ctx *c)
 		if (bl->chars <= 80 && (bl->links == 0 || pdom_is_heading(o->tag) ||
 		    (o->cflags & C_TITLE)) && is_related_heading(c, b, &nb))
 			take_section(c, b, &nb);
-		else if (bl->links > 0 && bl->links < bl->chars)
-			take_insert(c, b, &nb);
+		else if (bl->links > 0 && bl->links < bl->chars && inserts < MAX_INSERTS)
+			inserts += take_insert(c, b, &nb);
 	}
 	/*
 	 * Containers classed "related" or "also-read" without a heading we
@@ -827,6 +833,15 @@ strip_ellipsis(const char *s, size_t n)
 	return k;
 }
 
+static int
+memchr_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
 /* "Updated: June 19, 2024 06:35 IST" on its own: not text. */
 static int
 date_line(const struct page_ctx *c, const struct page_para *p)
@@ -890,7 +905,7 @@ page_clean_body(struct page_ctx *c, struct page_article *a)
 			keep[i] = 0;
 		else if (tn.len > 0 && nb.len == tn.len && strcmp(nb.data, tn.data) == 0)
 			keep[i] = 0;
-		else if (p->len <= 100 && date_line(c, p))
+		else if (p->len <= 100 && memchr_digit(p->s, p->len) && date_line(c, p))
 			keep[i] = 0;
 	}
 	/*
