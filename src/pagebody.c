@@ -941,6 +941,20 @@ page_clean_body(struct page_ctx *c, struct page_article *a)
 	buf_free(&tn);
 }
 
+/* The text is inside an <article> that also holds the headline's h1. */
+static int
+headline_article(const struct page_ctx *c)
+{
+	const struct pdom *d = &c->d;
+
+	if (c->title_el == PEL_NONE || c->nroots == 0)
+		return 0;
+	for (uint32_t p = d->el[c->title_el].parent; p != PEL_NONE; p = d->el[p].parent)
+		if (d->el[p].tag == T_ARTICLE)
+			return c->roots[0] >= p && c->roots[0] <= d->el[p].end;
+	return 0;
+}
+
 void
 page_finish(struct page_ctx *c, struct page_article *a)
 {
@@ -969,7 +983,8 @@ page_finish(struct page_ctx *c, struct page_article *a)
 	 * and not mostly links, which is what index pages are made of.
 	 */
 	article_meta = c->ld.article || (ogtype != NULL && strcasecmp(ogtype, "article") == 0) ||
-	    c->d.ip_body != PEL_NONE || (o != NULL && o->body != NULL);
+	    c->d.ip_body != PEL_NONE || (o != NULL && o->body != NULL) ||
+	    headline_article(c);
 	if (article_meta)
 		a->found = chars >= 40;
 	else

@@ -554,6 +554,67 @@ test_big_pages(void)
 }
 
 static void
+test_overrides(void)
+{
+	static const char html[] =
+	    "<html><head><title>Override page</title></head><body>"
+	    "<div id=ad-copy><p>A long advertorial paragraph, with commas, many words, and more words, "
+	    "that a scorer would happily take for the article because it is long, long, long.</p>"
+	    "<p>Another long advertorial paragraph, with commas, many words, and more words, that "
+	    "keeps going on and on, so that it wins on length, and on commas, too.</p></div>"
+	    "<div id=story><p>The real story is short.</p><p>It has two paragraphs.</p></div>"
+	    "<div class=who>Reported by Jane Roe</div><div class=when>2024-06-19 10:00</div>"
+	    "<div id=more><a href=/one>One more story</a> <a href=/two>Two more stories</a></div>"
+	    "</body></html>";
+	struct page_overrides ov = { "//div[@id='story']", "string(//title)",
+	    "//div[@class='who']", "//div[@class='when']", "//div[@id='more']/a" };
+	struct page_opts o = { 0 };
+	struct page_article a;
+	char err[256];
+
+	o.url = "https://x.example/p";
+	o.rules = rules;
+	o.default_tz = "Asia/Kolkata";
+	o.overrides = &ov;
+	is_int(page_extract(html, sizeof(html) - 1, &o, &a, err, sizeof(err)), 0, "overrides: extracts");
+	is_str(a.body, "The real story is short.\n\nIt has two paragraphs.", "overrides: body from XPath");
+	is_str(a.title, "Override page", "overrides: title from a string() XPath");
+	is_str(a.byline, "Jane Roe", "overrides: byline from XPath, cleaned");
+	is_int(a.published, 1718771400, "overrides: published from XPath, in the default zone");
+	is_int(a.nrelated, 2, "overrides: related links from XPath");
+	ok(a.found, "overrides: an overridden body counts as an article");
+	page_article_free(&a);
+
+	ov.body = "//[broken";
+	is_int(page_extract(html, sizeof(html) - 1, &o, &a, err, sizeof(err)), 0,
+	    "overrides: a broken XPath is ignored");
+	page_article_free(&a);
+}
+
+static void
+test_structured_only(void)
+{
+	static const char spa[] =
+	    "<html><head><script type=application/ld+json>{\"@type\":\"NewsArticle\","
+	    "\"headline\":\"SPA\",\"author\":{\"name\":\"Asha Rao\"},"
+	    "\"articleBody\":\"CHENNAI: First paragraph.\\nSecond &amp; last.\"}</script></head>"
+	    "<body><div id=root></div><script src=/app.js></script></body></html>";
+	static const char u16[] =
+	    "\xFF\xFE<\0h\0t\0m\0l\0>\0<\0h\0""1\0>\0\xE9\0<\0/\0h\0""1\0>\0";
+	struct page_article a;
+
+	is_int(extract(spa, sizeof(spa) - 1, NULL, &a), 0, "JSON-LD only (rendered by script): extracts");
+	is_str(a.body, "CHENNAI: First paragraph.\n\nSecond & last.", "  ... body from articleBody");
+	is_str(a.dateline, "Chennai", "  ... dateline from it");
+	is_str(a.byline, "Asha Rao", "  ... byline");
+	page_article_free(&a);
+
+	is_int(extract(u16, sizeof(u16) - 1, NULL, &a), 0, "a UTF-16 page with a BOM: extracts");
+	is_str(a.title, "\xC3\xA9", "  ... its h1 decoded");
+	page_article_free(&a);
+}
+
+static void
 test_datadir(void)
 {
 	const char *top = getenv("DATELINE_TOP");
@@ -583,6 +644,8 @@ main(void)
 	test_visible_dates();
 	test_small_page();
 	test_not_html();
+	test_overrides();
+	test_structured_only();
 	test_many_links();
 	test_big_pages();
 	test_datadir();
