@@ -330,6 +330,8 @@ load_lexicon(struct loader *ld, FILE *f)
 			}
 			slot = strmap_slot(&db->lex, key, klen);
 			*slot = (*slot < 0 ? 0 : *slot) | bit;
+			ent_fold(norm.data + v[0].off, v[0].len, key);
+			note_start(&db->lexstarts, key, v[0].len, nt);
 			if ((int)nt > db->lexwords)
 				db->lexwords = (int)nt;
 		}
@@ -405,6 +407,7 @@ entity_db_load(const char *dir, char *err, size_t errlen)
 	strmap_init(&db->starts, 2048);
 	strmap_init(&db->fstarts, 2048);
 	strmap_init(&db->lex, 1024);
+	strmap_init(&db->lexstarts, 1024);
 	/* the lexicon first: nothing in it depends on the gazetteers */
 	for (size_t i = 0; i < nnames && rc == 0; i++)
 		if (strcmp(names[i], "lexicon.txt") == 0) {
@@ -443,5 +446,6 @@ entity_db_free(struct entity_db *db)
 	strmap_free(&db->starts);
 	strmap_free(&db->fstarts);
 	strmap_free(&db->lex);
+	strmap_free(&db->lexstarts);
 	free(db);
 }

@@ -129,6 +129,7 @@ struct entity_db {
 	struct strmap starts;   /* first word (exact) -> most words of a name */
 	struct strmap fstarts;  /* first word (folded) -> most words */
 	struct strmap lex;      /* lower-cased word or phrase -> LX_ bits */
+	struct strmap lexstarts; /* lower-cased first word -> most words */
 	int lexwords;           /* most words of a lexicon phrase */
 };
 

@@ -145,11 +145,26 @@ lex_bits(const struct xstate *x, size_t i, size_t k)
 	return v < 0 ? 0 : v;
 }
 
+/* Most words of a lexicon phrase starting with token i (0: none). */
+static size_t
+lex_start(const struct xstate *x, size_t i)
+{
+	char key[ENT_KEY_MAX];
+	const struct tok *t = &x->tok[i];
+	int v;
+
+	if (i >= x->ntok || !is_wordtok(t) || t->len >= ENT_KEY_MAX)
+		return 0;
+	ent_fold(ttext(x, i), t->len, key);
+	v = strmap_get(&x->db->lexstarts, key, t->len);
+	return v < 0 ? 0 : (size_t)v;
+}
+
 /* Length of the longest lexicon phrase with bit starting at i, or 0. */
 static size_t
 lex_phrase(const struct xstate *x, size_t i, int bit)
 {
-	for (size_t k = (size_t)x->db->lexwords; k > 0; k--)
+	for (size_t k = lex_start(x, i); k > 0; k--)
 		if (lex_bits(x, i, k) & bit)
 			return k;
 	return 0;
@@ -160,7 +175,7 @@ static int
 lex_before(const struct xstate *x, size_t i, int bit)
 {
 	for (size_t k = 1; k <= (size_t)x->db->lexwords && k <= i; k++)
-		if (lex_bits(x, i - k, k) & bit)
+		if (lex_start(x, i - k) >= k && (lex_bits(x, i - k, k) & bit))
 			return 1;
 	return 0;
 }
@@ -327,6 +342,17 @@ classify_segments(struct xstate *x)
  * names ("Bank of India", "Association for Democratic Reforms").  The
  * first skip tokens are taken as they are (a gazetteer name).
  */
+/* Whether [p, q) are capitalized words that are no stop word and do not
+ * begin a sentence ("Free", not "Rival" or "Opposition"). */
+static int
+plain_words(const struct xstate *x, size_t p, size_t q)
+{
+	for (size_t i = p; i < q; i++)
+		if ((x->tok[i].flags & T_SSTART) || (lex_bits(x, i, 1) & LX_STOP))
+			return 0;
+	return 1;
+}
+
 static size_t
 chunk_end(const struct xstate *x, size_t p, size_t skip)
 {
@@ -353,7 +379,13 @@ chunk_end(const struct xstate *x, size_t p, size_t skip)
 			}
 			bits = lex_bits(x, q, 1);
 			if (q > p) {
-				if (lex_phrase(x, q, LX_CUE) || lex_phrase(x, q, LX_DEMONYM))
+				size_t cl = lex_phrase(x, q, LX_CUE);
+
+				/* "Court of Justice"; "Shahjahan Sheikh, who" */
+				if (cl > 0 && !connected && !(cl == 1 && !head &&
+				    !(q + 1 < x->ntok && namelike(&x->tok[q + 1]))))
+					break;
+				if (lex_phrase(x, q, LX_DEMONYM))
 					break;
 				if ((bits & LX_STOP) &&
 				    !(bits & (LX_ORGHEAD | LX_PLACEHEAD | LX_MODIFIER)))
@@ -375,7 +407,8 @@ chunk_end(const struct xstate *x, size_t p, size_t skip)
 					    !lex_phrase(x, q + 1, LX_CUE)) {
 						/* "Madhabi Puri Buch" */
 					} else if (e->kind == ENTITY_ORG && !head &&
-					    (lex_bits(x, q + k - 1, 1) & LX_ORGHEAD)) {
+					    (lex_bits(x, q + k - 1, 1) & LX_ORGHEAD) &&
+					    plain_words(x, p, q)) {
 						/* "Free Democratic Party" */
 						q += k;
 						end = q;
@@ -463,7 +496,8 @@ context_before(const struct xstate *x, size_t p)
 
 	if (x->tok[p].flags & T_SSTART)
 		ctx |= X_SSTART;
-	if (p == 0 || x->tok[p - 1].shape != SH_LOWER)
+	if (p == 0 || !(x->tok[p - 1].shape == SH_LOWER ||
+	    (x->tok[p - 1].shape == SH_CAP && (x->tok[p - 1].flags & T_SSTART))))
 		return ctx;
 	if (lex_bits(x, p - 1, 1) & LX_LOCATIVE)
 		ctx |= X_LOC;
@@ -569,8 +603,12 @@ classify_chunk(struct xstate *x, size_t p, size_t c, int cue, int aftergaz)
 		return;
 	if (aftergaz && !cue && !(ctx & X_REPORT))
 		return;                 /* "Kolkata Knight Riders" */
-	if (cue || (ctx & X_REPORT))
+	if (cue || ((ctx & X_REPORT) && words < 4))
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PERSON, -1, ctx);
+	else if (words >= 4 && words == c - p)
+		/* four capitalized words with no "bin" or "de" in them: an
+		 * organization's name more often than a person's */
+		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_ORG, -1, ctx);
 	else if (ctx & (X_PLACENEXT | X_PLACEOF))
 		add_mention(x, (uint32_t)p, (uint32_t)c, M_NAME, ENTITY_PLACE, -1, ctx);
 	else if (ctx & (X_ORGNEXT | X_THE))
@@ -657,7 +695,7 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 				int head;
 
 				c = chunk_end(x, p, k);
-				head = head_bits(x, p, c);
+				head = head_bits(x, p, c) | inner_head(x, q, c);
 				if (c > q && (head & LX_DROPHEAD))
 					return c;
 				if (c > q && (head & (LX_ORGHEAD | LX_PLACEHEAD))) {
@@ -674,7 +712,8 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 					*cue = 0;
 					return c;
 				}
-				if (c > q && k == 1 && count_names(x, q, c) <= 3 &&
+				if (c > q && k == 1 && count_names(x, q, c) <= 3 && !*cue &&
+				    !(db->sense[sense].flags & SN_ACRONYM) &&
 				    !lex_phrase(x, c, LX_CUE) && !has_digit(x, q, c) &&
 				    !(c < x->ntok && namelike(&x->tok[c]))) {
 					/* "Porto Alegre", "Rio Grande do Sul": a longer
@@ -688,6 +727,21 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 					note_acronym(x, c);
 					*cue = 0;
 					return c;
+				}
+			}
+			/* "Taiwan Defence Ministry": a country's own ministry */
+			if (e->kind == ENTITY_PLACE && namelike(&x->tok[q]) &&
+			    !(db->sense[sense].flags & SN_ACRONYM)) {
+				int s2;
+				size_t k2 = gaz_match(x, q, 0, &s2);
+
+				if (k2 > 0 && db->canon[db->sense[s2].canon].kind == ENTITY_ORG &&
+				    (lex_bits(x, q + k2 - 1, 1) & LX_ORGHEAD) &&
+				    !(x->tok[q].flags & T_SSTART)) {
+					add_mention(x, (uint32_t)p, (uint32_t)(q + k2), M_NAME,
+					    ENTITY_ORG, -1, 0);
+					*cue = 0;
+					return q + k2;
 				}
 			}
 			/* "Election Commission of Pakistan" */
@@ -705,7 +759,10 @@ scan_caps(struct xstate *x, size_t p, int *cue, int aftergaz)
 		}
 		add_mention(x, (uint32_t)p, (uint32_t)q, M_GAZ, e->kind, sense, 0);
 		note_acronym(x, q);
-		*cue = 0;
+		/* "Ambassador to Nepal Naveen Srivastava": the cue was for the
+		 * name after the place */
+		*cue = *cue == 2 && e->kind == ENTITY_PLACE && q < x->ntok &&
+		    namelike(&x->tok[q]) ? 1 : 0;
 		return q;
 	}
 	if (cuelen > 0) {
@@ -771,7 +828,8 @@ scan_normal(struct xstate *x)
 				cue = 1;
 				i += k;
 			} else {
-				cue = 0;
+				cue = cue && (tok_is(x, i, "to") || tok_is(x, i, "of") ||
+				    tok_is(x, i, "for")) ? 2 : 0;
 				i++;
 			}
 			continue;
@@ -1061,11 +1119,13 @@ resolve(struct xstate *x)
 		struct mention *m = &x->m[i];
 		int ent;
 
-		if (m->ent < 0 || m->kind != ENTITY_PERSON || m->type != M_NAME)
+		if (m->ent < 0 || m->type != M_NAME)
 			continue;
 		ent = short_lookup(x, x->e[m->ent].name, strlen(x->e[m->ent].name), m->a, m->ent);
-		if (ent >= 0 && strlen(x->e[ent].name) > strlen(x->e[m->ent].name))
+		if (ent >= 0 && strlen(x->e[ent].name) > strlen(x->e[m->ent].name)) {
 			m->ent = ent;
+			m->kind = ENTITY_PERSON;
+		}
 	}
 	/* 5. acronyms defined in the text */
 	for (size_t i = 0; i + 1 < x->nacrdef; i += 2) {
@@ -1082,8 +1142,8 @@ resolve(struct xstate *x)
 	/* 6. single words: short forms, acronyms, surnames we know, then
 	 * context; then lists of places; those without evidence only if
 	 * named otherwise */
-	for (int round = 0; round < 2; round++) {
-		if (round == 1)
+	for (int round = 0; round < 3; round++) {
+		if (round == 2)
 			place_lists(x);
 		for (size_t i = 0; i < x->nm; i++) {
 			struct mention *m = &x->m[i];
@@ -1111,7 +1171,7 @@ resolve(struct xstate *x)
 			}
 			if (m->type == M_ACRO)
 				continue;
-			if (round == 1) {
+			if (round > 0) {
 				/* "Kharkiv" again, found with evidence earlier */
 				if ((v = strmap_get(&x->names, s, n)) >= 0 &&
 				    !(m->ctx & X_AFTERGAZ)) {

@@ -199,6 +199,16 @@ ent_normalize(const char *src, size_t n, struct buf *out)
 			i++;
 			continue;
 		}
+		if (cp >= 0x20 && cp < 0x7F) {
+			/* a run of plain ASCII in one copy */
+			size_t j = i + 1;
+
+			while (j < n && s[j] >= 0x20 && s[j] < 0x7F)
+				j++;
+			buf_append(out, s + i, j - i);
+			i = j;
+			continue;
+		}
 		if (cp < 0x80) {
 			if (cp == '\r' || cp == '\t' || cp == '\f' || cp == '\v')
 				buf_putc(out, ' ');

@@ -56,9 +56,14 @@ COMMON = {
 }
 
 
+# ISO names too ambiguous in news copy to be aliases: "Congo" alone is
+# usually the Democratic Republic (see country-aliases.txt).
+AMBIGUOUS = {"Congo"}
+
+
 def usable(name):
     """A name that can appear as such in running text."""
-    return name and "," not in name and "(" not in name
+    return name and "," not in name and "(" not in name and name not in AMBIGUOUS
 
 
 def main():
