@@ -1510,27 +1510,33 @@ pick_max_interval(const struct settings *f, const struct settings *d, double int
 	((f)->set & KEY_BIT(key) ? (f)->v.field : \
 	 (d)->set & KEY_BIT(key) ? (d)->v.field : builtin_feed.field)
 
-/* Reports min_interval > interval or interval > max_interval where s sets them. */
+/*
+ * Reports a feed whose resolved min_interval > interval or max_interval <
+ * interval: at the feed's own key when it sets one, else at the feed.
+ */
 static void
-check_intervals(struct loader *ld, const struct settings *s, const struct settings *d)
+check_intervals(struct loader *ld, const struct settings *f, const struct settings *d)
 {
-	double iv = PICK(s, d, KEY_INTERVAL, interval);
-	double lo = pick_min_interval(s, d, iv), hi = pick_max_interval(s, d, iv);
+	double iv = PICK(f, d, KEY_INTERVAL, interval);
+	double lo = pick_min_interval(f, d, iv), hi = pick_max_interval(f, d, iv);
 	char a[32], b[32];
+	struct pos at;
 
-	if (lo > iv && (s->set & (KEY_BIT(KEY_MIN_INTERVAL) | KEY_BIT(KEY_INTERVAL)))) {
+	if (lo > iv) {
 		format_duration(lo, a, sizeof(a));
 		format_duration(iv, b, sizeof(b));
-		errorf(ld, s->set & KEY_BIT(KEY_MIN_INTERVAL) ? s->at[KEY_MIN_INTERVAL] :
-		    s->at[KEY_INTERVAL], "'min_interval' (%s) must not be more than "
-		    "'interval' (%s)", a, b);
+		at = f->set & KEY_BIT(KEY_MIN_INTERVAL) ? f->at[KEY_MIN_INTERVAL] :
+		    f->set & KEY_BIT(KEY_INTERVAL) ? f->at[KEY_INTERVAL] : f->start;
+		errorf(ld, at, "'min_interval' (%s) must not be more than 'interval' (%s)",
+		    a, b);
 	}
-	if (hi < iv && (s->set & (KEY_BIT(KEY_MAX_INTERVAL) | KEY_BIT(KEY_INTERVAL)))) {
+	if (hi < iv) {
 		format_duration(hi, a, sizeof(a));
 		format_duration(iv, b, sizeof(b));
-		errorf(ld, s->set & KEY_BIT(KEY_MAX_INTERVAL) ? s->at[KEY_MAX_INTERVAL] :
-		    s->at[KEY_INTERVAL], "'max_interval' (%s) must not be less than "
-		    "'interval' (%s)", a, b);
+		at = f->set & KEY_BIT(KEY_MAX_INTERVAL) ? f->at[KEY_MAX_INTERVAL] :
+		    f->set & KEY_BIT(KEY_INTERVAL) ? f->at[KEY_INTERVAL] : f->start;
+		errorf(ld, at, "'max_interval' (%s) must not be less than 'interval' (%s)",
+		    a, b);
 	}
 }
 
@@ -1543,7 +1549,6 @@ check_resolved(struct loader *ld)
 	check_names(ld);
 	check_retry(ld, d, PICK(d, d, KEY_RETRY_MIN, retry_min),
 	    PICK(d, d, KEY_RETRY_MAX, retry_max));
-	check_intervals(ld, d, d);
 	for (size_t i = 0; i < ld->nfeeds; i++) {
 		f = &ld->feeds[i];
 		check_retry(ld, f, PICK(f, d, KEY_RETRY_MIN, retry_min),

@@ -23,10 +23,11 @@
 /* A 301/308 must be seen this many polls in a row before the feed moves. */
 #define REDIRECT_SIGHTINGS 3
 /*
- * A local outage: at least this many feeds, and at least half of all,
- * failed to connect with no server answering in between.
+ * A local outage: at least this many feeds, and at least four in five of
+ * all, failed to connect with no server answering in between.
  */
 #define OUTAGE_MIN_FEEDS 3
+#define OUTAGE_SHARE 0.8
 
 struct feed_run {
 	struct poller *p;
@@ -262,7 +263,8 @@ poll_failed(struct feed_run *r, const struct fetch_result *res, const char *why,
 	if (store_feed_save(p->store, s) < 0)
 		log_warnx("feed %s: cannot record the error: %s", r->conf->name,
 		    store_errmsg(p->store));
-	if (p->nsuspects >= OUTAGE_MIN_FEEDS && p->nsuspects * 2 >= pollable_feeds(p))
+	if (p->nsuspects >= OUTAGE_MIN_FEEDS &&
+	    (double)p->nsuspects >= OUTAGE_SHARE * (double)pollable_feeds(p))
 		outage_begin(p);
 }
 

@@ -257,7 +257,7 @@ def wait_for(pred, timeout=20, step=0.05):
         try:
             if pred():
                 return True
-        except sqlite3.Error:
+        except (sqlite3.Error, IndexError):
             pass
         time.sleep(step)
     return False
