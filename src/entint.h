@@ -1,6 +1,6 @@
 /*
  * entint.h: what the parts of the entity extractor share (entities.c,
- * entdb.c, enttok.c).  Not a public contract: see entities.h.
+ * entpat.c, entdb.c, enttok.c).  Not a public contract: see entities.h.
  */
 #ifndef DATELINE_ENTINT_H
 #define DATELINE_ENTINT_H
@@ -142,5 +142,106 @@ void ent_fold(const char *s, size_t n, char *out);
  * not fit in ENT_KEY_MAX.
  */
 size_t ent_key(const char *text, const struct tok *v, size_t k, int fold, char *key);
+
+/* ------------------------------------------------------------------ */
+/* One extraction (entities.c, entpat.c) */
+
+/* How a token is read. */
+enum mode { MODE_NORMAL, MODE_KNOWN, MODE_SHOUT };
+
+/* Mention types. */
+enum mtype {
+	M_GAZ,          /* a gazetteer name; sense chain in sense */
+	M_NAME,         /* a name found by pattern, kind guessed */
+	M_SINGLE,       /* one capitalized word, to resolve */
+	M_ACRO,         /* one unknown all-capitals word, to resolve */
+};
+
+/* Mention context. */
+#define X_CUE       0x0001
+#define X_REPORT    0x0002
+#define X_LOC       0x0004
+#define X_PLACENEXT 0x0008
+#define X_ORGNEXT   0x0010
+#define X_SSTART    0x0020
+#define X_AFTERGAZ  0x0040      /* right after a gazetteer name, no cue */
+#define X_PLACEOF   0x0080
+#define X_THE       0x0100
+
+struct mention {
+	uint32_t a, b;          /* tokens [a, b) */
+	int sense;              /* M_GAZ, or a weak sense of M_SINGLE; else -1 */
+	int ent;                /* resolved entity, or -1 */
+	uint8_t type;
+	uint8_t kind;
+	uint16_t ctx;
+};
+
+struct ent_rec {
+	char *name;
+	int canon;              /* gazetteer entity, or -1 */
+	int votes[3];
+	int mentions;
+};
+
+/* A person a short form may stand for, and where that person was named. */
+struct shortref {
+	int ent;
+	uint32_t pos;
+	int next;
+};
+
+struct xstate {
+	const struct entity_db *db;
+	const char *text;
+	struct tok *tok;
+	size_t ntok;
+	uint8_t *mode;          /* per token */
+	struct mention *m;
+	size_t nm, capm;
+	struct ent_rec *e;
+	size_t ne, cape;
+	struct strmap names;    /* entity name -> entity */
+	struct strmap known;    /* folded entity name -> entity */
+	struct strmap shorts;   /* folded short form -> shortref chain */
+	struct shortref *sr;
+	size_t nsr, capsr;
+	struct strmap acr;      /* acronym defined in the text -> entity */
+	uint32_t *acrdef;       /* pairs: mention, acronym token */
+	size_t nacrdef, capacrdef;
+	int *score;             /* per canon: mentions of that country */
+};
+
+static inline const char *
+ttext(const struct xstate *x, size_t i)
+{
+	return x->text + x->tok[i].off;
+}
+
+static inline int
+is_wordtok(const struct tok *t)
+{
+	return t->shape != SH_PUNCT;
+}
+
+static inline int
+namelike(const struct tok *t)
+{
+	return t->shape == SH_CAP || t->shape == SH_UPPER || t->shape == SH_INITIAL;
+}
+
+/* Whether token i is the word w, ignoring case. */
+int ent_tok_is(const struct xstate *x, size_t i, const char *w);
+/* Lexicon bits of the phrase of k tokens at i (0 if any is not a word). */
+int ent_lex_bits(const struct xstate *x, size_t i, size_t k);
+/*
+ * The longest gazetteer name at token i: returns its length in tokens
+ * and its sense chain in *sense, or 0.  fold: ignore case.
+ */
+size_t ent_gaz_match(const struct xstate *x, size_t i, int fold, int *sense);
+/* Sets x->mode: normal text, or lines whose capitals prove nothing. */
+void ent_classify_segments(struct xstate *x);
+/* Pass one: mentions from the gazetteers and the patterns. */
+void ent_scan_normal(struct xstate *x);
 
 #endif

@@ -19,7 +19,13 @@ cleaned (possessive "'s", surrounding quotes and punctuation, a leading
 "the" dropped) and mapped through the SAME alias table dateline loads
 (data/entities/*.txt: "U.S." -> "United States", "Kremlin" -> "Kremlin");
 a name listed for several entities is given the benefit of the doubt (the
-one in the truth, if any).  Its people get the same within-article
+one in the truth, if any).  Its names are also tidied the way dateline's
+patterns tidy theirs, with the same lexicon (data/entities/lexicon.txt):
+lists are split at commas, slashes and parentheses ("Iran, North Korea",
+"(IANS) The Reserve Bank"), leading title cues and
+demonyms are dropped ("President Vladimir Putin", "Russian news agency
+Interfax"), and so are lower-case words at either end ("Indo-Pacific
+region").  Its people get the same within-article
 resolution dateline does: a one-word name that is the first or last word
 of a longer person name it found in the same article is that person.  The
 kind is compromise's own.
@@ -92,6 +98,43 @@ def load_aliases():
     for n, lst in aliases.items():
         folded.setdefault(n.lower(), lst)
     return aliases, folded
+
+
+def load_lexicon():
+    """Lower-cased cue phrases and demonyms of lexicon.txt."""
+    drop = set()
+    section = None
+    with open(os.path.join(TOP, "data", "entities", "lexicon.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("%"):
+                section = line[1:]
+                continue
+            if section in ("cue", "demonym"):
+                for w in line.split("|"):
+                    drop.add(w.strip().lower())
+    return drop
+
+
+def tidy(name, drop):
+    """Drops leading cues and demonyms and lower-case words at the ends."""
+    words = name.split()
+    changed = True
+    while changed and words:
+        changed = False
+        for k in (4, 3, 2, 1):
+            if len(words) > k and " ".join(words[:k]).lower().rstrip(".") in drop:
+                words = words[k:]
+                changed = True
+                break
+        if words and words[0][:1].islower() and len(words) > 1:
+            words = words[1:]
+            changed = True
+    while len(words) > 1 and words[-1][:1].islower():
+        words = words[:-1]
+    return " ".join(words)
 
 
 def clean(name):
@@ -205,14 +248,17 @@ def run_compromise(arts, aliases, folded):
             version = json.load(f)["version"]
     except (OSError, ValueError, KeyError):
         pass
+    drop = load_lexicon()
     for a, res in zip(arts, json.loads(p.stdout)):
         pairs = set()
         for kind in KINDS:
             for raw in res[kind]:
-                n = clean(raw)
-                if not n:
-                    continue
-                pairs.add((kind, canonical(n, kind, a["gold"], aliases, folded)))
+                for part in re.split(r"[,()/]", raw):
+                    n = tidy(clean(part), drop)
+                    n = clean(n)
+                    if not n:
+                        continue
+                    pairs.add((kind, canonical(n, kind, a["gold"], aliases, folded)))
         a["compromise"] = resolve_people(pairs)
     return "version " + version
 
@@ -268,6 +314,9 @@ def main():
     run_dateline(args.build, arts)
     gold_n = sum(len(a["gold"]) for a in arts)
     print("entity evaluation: %d articles, %d annotated entities" % (len(arts), gold_n))
+    print("note: this is the development set: dateline's rules and gazetteers were")
+    print("written while looking at its errors here, so expect lower scores on unseen")
+    print("text; compromise never saw it.")
     print()
     d = score(arts, "dateline")
     print_table("dateline (entities-of)", d)
