@@ -11,7 +11,6 @@
 
 #include "dates.h"
 #include "pageint.h"
-#include "text.h"
 #include "url.h"
 #include "util.h"
 
@@ -46,7 +45,7 @@ elem_text(const struct pdom *d, uint32_t i, size_t max)
 	return buf_steal(&b);
 }
 
-/* The first element in (from, to] with cflags bit, skipping (skip, skip_end]. */
+/* The first element in (from, to] with cflags bit, outside [skip, skip_end]. */
 static uint32_t
 find_flagged(const struct pdom *d, uint32_t from, uint32_t to, uint16_t bit,
     uint32_t skip, uint32_t skip_end)

@@ -559,8 +559,9 @@ credit_line(const struct page_ctx *c, const struct pblock *bl)
 	return page_byline_clean(t, n);
 }
 
+/* The byline from JSON-LD, microdata or meta tags, or NULL. */
 static char *
-find_byline(struct page_ctx *c)
+structured_byline(struct page_ctx *c)
 {
 	const struct pdom *d = &c->d;
 	char *s, *b;
@@ -594,6 +595,16 @@ find_byline(struct page_ctx *c)
 		    (b = page_byline_clean(v, strlen(v))) != NULL)
 			return b;
 	}
+	return NULL;
+}
+
+/* The byline the page shows, remembering its block; or NULL. */
+static char *
+visible_byline(struct page_ctx *c)
+{
+	const struct pdom *d = &c->d;
+	char *s, *b;
+
 	for (size_t i = 0; i < d->nbylines; i++) {
 		if ((s = elem_text(c, d->bylines[i])) == NULL)
 			continue;
@@ -630,6 +641,21 @@ find_byline(struct page_ctx *c)
 	return NULL;
 }
 
+/*
+ * Structured data is trusted first; the visible byline is looked for in
+ * any case, so that its line is kept out of the text.
+ */
+static char *
+find_byline(struct page_ctx *c)
+{
+	char *shown = visible_byline(c), *b = structured_byline(c);
+
+	if (b == NULL)
+		return shown;
+	free(shown);
+	return b;
+}
+
 /* ------------------------------------------------------------------ */
 /* Dateline and agency                                                 */
 
@@ -652,7 +678,7 @@ is_dash_at(const char *s, size_t len, size_t i, size_t *n)
 static int
 is_danda_at(const char *s, size_t len, size_t i)
 {
-	return i + 2 < len + 0 && (unsigned char)s[i] == 0xE0 &&
+	return i + 2 < len && (unsigned char)s[i] == 0xE0 &&
 	    (unsigned char)s[i + 1] == 0xA5 && (unsigned char)s[i + 2] == 0xA4;
 }
 
