@@ -71,6 +71,42 @@ skip_space(const char *s)
 	return s;
 }
 
+static int
+all_caps(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= 'a' && s[i] <= 'z')
+			return 0;
+	return 1;
+}
+
+/*
+ * "ALSO READ Pune Porsche crash: ...": a card's label is not part of the
+ * title.  Removes a leading literal related heading, in place.
+ */
+static void
+strip_label(const struct page_ctx *c, char *title)
+{
+	const struct strlist *h = &c->rules->headings;
+
+	for (size_t i = 0; i < h->n; i++) {
+		size_t k = strcspn(h->v[i], "*");
+
+		if (k == 0 || h->v[i][k] != '\0' || strncasecmp(title, h->v[i], k) != 0)
+			continue;
+		/* A label: in capitals ("ALSO READ"), or ended by ':' or '|'. */
+		if (title[k] == ':' || title[k] == '|' || (title[k] == ' ' && all_caps(title, k))) {
+			const char *rest = title + k;
+
+			while (*rest == ' ' || *rest == ':' || *rest == '|' || *rest == '-')
+				rest++;
+			if (*rest != '\0')
+				memmove(title, rest, strlen(rest) + 1);
+			return;
+		}
+	}
+}
+
 /*
  * Adds the link at element ai, found in the related section rooted at r.
  * Category and title come from the markup where they are separate
@@ -146,6 +182,7 @@ add_link(struct page_ctx *c, uint32_t ai, uint32_t r)
 			title = xstrdup(text);
 	}
 	free(text);
+	strip_label(c, title);
 	if (cat == NULL) {
 		size_t k = page_glued_category(c->rules, title);
 

@@ -119,9 +119,13 @@ void page_finish(struct page_ctx *c, struct page_article *a);
 void page_meta_early(struct page_ctx *c, struct page_article *a);
 /* byline, agency, dateline, visible dates: what the body tells. */
 void page_meta_late(struct page_ctx *c, struct page_article *a);
-/* The place of a leading dateline in text, or NULL; *only: nothing follows it. */
-char *page_dateline_parse(const char *text, size_t len, size_t *credit_off,
-    size_t *credit_len, int *only);
+/*
+ * The place of a leading dateline in text, or NULL; the credit in
+ * parentheses at text + *credit_off; *only: nothing follows the dateline.
+ * Without a date, a credit must name an agency of r (r may be NULL).
+ */
+char *page_dateline_parse(const struct page_rules *r, const char *text, size_t len,
+    size_t *credit_off, size_t *credit_len, int *only);
 /* Byline text cleaned of "By", dates and separators; malloc'd or NULL. */
 char *page_byline_clean(const char *s, size_t len);
 /* Times found in visible text: labelled "Updated" go to *upd, others to *pub. */

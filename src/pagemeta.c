@@ -703,7 +703,8 @@ place_name(const char *s, size_t n)
 }
 
 char *
-page_dateline_parse(const char *s, size_t len, size_t *coff, size_t *clen, int *only)
+page_dateline_parse(const struct page_rules *r, const char *s, size_t len, size_t *coff,
+    size_t *clen, int *only)
 {
 	size_t i, pend, p, n, words = 1;
 	int lower = 0, date = 0, credit = 0, sep = 0, colon = 0, caps_words = 1;
@@ -831,6 +832,17 @@ page_dateline_parse(const char *s, size_t len, size_t *coff, size_t *clen, int *
 			return NULL;
 	} else if (date && !credit && !sep && p < len)
 		return NULL;
+	else if (!date && credit && lower) {
+		/*
+		 * "Paris (AFP) -" but not "The Indian Space Research
+		 * Organisation (ISRO) will": without a date, the parenthesis
+		 * must name an agency (or the place be in capitals).
+		 */
+		size_t ags[1];
+
+		if (r == NULL || page_agencies_in(r, s + *coff, *clen, ags, 0, 1) == 0)
+			return NULL;
+	}
 	while (p < len && s[p] == ' ')
 		p++;
 	*only = p >= len;
@@ -874,6 +886,44 @@ credit_agencies(struct page_ctx *c, size_t *ags, size_t *n)
 	}
 }
 
+/* "Source: IANS" or "Agency: PTI" in the byline area, up to a '|'. */
+static void
+source_in(struct page_ctx *c, const char *t, size_t len, size_t *ags, size_t *n)
+{
+	static const char *const labels_src[] = { "source:", "source -", "agency:", "inputs:" };
+
+	for (size_t l = 0; l < ARRAY_LEN(labels_src); l++) {
+		size_t k = strlen(labels_src[l]);
+
+		for (size_t i = 0; i + k <= len; i++)
+			if (strncasecmp(t + i, labels_src[l], k) == 0 &&
+			    (i == 0 || t[i - 1] == ' ' || t[i - 1] == '|')) {
+				const char *v = t + i + k, *bar = memchr(v, '|', len - i - k);
+
+				add_agencies(c, v, bar ? (size_t)(bar - v) : len - i - k, ags, n);
+				break;
+			}
+	}
+}
+
+static void
+source_agencies(struct page_ctx *c, size_t *ags, size_t *n)
+{
+	const struct pdom *d = &c->d;
+
+	for (size_t i = 0; i < d->nbylines; i++) {
+		const struct pel *e = &d->el[d->bylines[i]];
+
+		for (uint32_t b = e->bstart; b < e->bend && b < e->bstart + 4; b++)
+			source_in(c, pdom_block_text(d, &d->bl[b]), d->bl[b].len, ags, n);
+	}
+	if (c->title_block != PEL_NONE)
+		for (uint32_t b = c->title_block + 1; b < d->nbl &&
+		    b <= c->title_block + NEAR_TITLE_BLOCKS; b++)
+			if (d->bl[b].chars < 200)
+				source_in(c, pdom_block_text(d, &d->bl[b]), d->bl[b].len, ags, n);
+}
+
 static void
 dateline_and_agency(struct page_ctx *c, struct page_article *a)
 {
@@ -889,7 +939,7 @@ dateline_and_agency(struct page_ctx *c, struct page_article *a)
 
 		if (e->text == 0 || e->text > 60 || (t = elem_text(c, d->datelines[i])) == NULL)
 			continue;
-		if ((a->dateline = page_dateline_parse(t, strlen(t), &coff, &clen, &only)) != NULL)
+		if ((a->dateline = page_dateline_parse(c->rules, t, strlen(t), &coff, &clen, &only)) != NULL)
 			add_agencies(c, t + coff, clen, ags, &nags);
 		else {
 			size_t n = strcspn(t, ",:(");
@@ -904,7 +954,7 @@ dateline_and_agency(struct page_ctx *c, struct page_article *a)
 	}
 	if (c->nparas > 0) {
 		const struct page_para *p = &c->paras[0];
-		char *place = page_dateline_parse(p->s, p->len, &coff, &clen, &only);
+		char *place = page_dateline_parse(c->rules, p->s, p->len, &coff, &clen, &only);
 
 		if (place != NULL) {
 			add_agencies(c, p->s + coff, clen, ags, &nags);
@@ -921,6 +971,7 @@ dateline_and_agency(struct page_ctx *c, struct page_article *a)
 		free(place);
 	}
 	add_agencies(c, a->byline, a->byline ? strlen(a->byline) : 0, ags, &nags);
+	source_agencies(c, ags, &nags);
 	credit_agencies(c, ags, &nags);
 	if (c->disclaimer_block != PEL_NONE) {
 		const struct pblock *bl = &d->bl[c->disclaimer_block];

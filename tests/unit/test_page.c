@@ -202,7 +202,7 @@ dl(const char *text, const char *want_place, const char *want_credit, int want_o
 {
 	size_t coff, clen;
 	int only;
-	char *place = page_dateline_parse(text, strlen(text), &coff, &clen, &only);
+	char *place = page_dateline_parse(rules, text, strlen(text), &coff, &clen, &only);
 	char *credit = clen > 0 ? xstrndup(text + coff, clen) : NULL;
 
 	is_str(place, want_place, "dateline: %s", what);
@@ -240,6 +240,10 @@ test_datelines(void)
 	dl("The government said on Monday that", NULL, NULL, 0, "an ordinary sentence");
 	dl("Rain lashes Mumbai: local trains delayed", NULL, NULL, 0, "a headline with a colon");
 	dl("In 2019, the river flooded", NULL, NULL, 0, "\"In 2019,\" is no dateline");
+	dl("The Indian Space Research Organisation (ISRO) will conduct", NULL, NULL, 0,
+	    "a name with its acronym is no dateline");
+	dl("WASHINGTON (CNN) \xE2\x80\x94 text", "Washington", "CNN", 0,
+	    "capitals with any credit");
 	dl("Kolkata, Tuesday was the hottest day", NULL, NULL, 0, "a comma without a date");
 	dl("LONDON - ", "London", NULL, 1, "\"LONDON -\"");
 	dl("London - the capital", NULL, NULL, 0, "\"London -\" needs capitals");
@@ -631,12 +635,12 @@ main(void)
 	xmlInitParser();
 	test_charset();
 	test_jsonld();
-	test_datelines();
 	if ((rules = load_rules()) == NULL) {
 		ok(0, "rules load from data/");
 		return tap_done();
 	}
 	ok(1, "rules load from data/");
+	test_datelines();
 	test_agencies();
 	test_disclaimers();
 	test_glued();
