@@ -43,15 +43,32 @@ CREATE TABLE feeds (
 	                                         -- items (moving average), NULL until known
 );
 
--- One row per distinct story text (by content hash).
+-- One row per distinct story text (by content hash).  Near-variants of
+-- one text (lightly edited copies) share a family: family_id is the id of
+-- the family's first story.
 CREATE TABLE stories (
 	id               INTEGER PRIMARY KEY,
 	content_hash     TEXT NOT NULL UNIQUE,   -- lowercase hex SHA-256
 	title            TEXT,
 	agency           TEXT,
 	first_seen_at    TEXT NOT NULL,
-	first_article_id INTEGER                 -- REFERENCES articles(id), set after insert
+	first_article_id INTEGER,                -- REFERENCES articles(id), set after insert
+	family_id        INTEGER,                -- the family's first story
+	teaser           INTEGER NOT NULL DEFAULT 0, -- only a teaser's text: never merged with full text
+	minhash          BLOB                    -- near-variant signature (50 x uint32, little-endian)
 );
+CREATE INDEX stories_family ON stories(family_id);
+CREATE INDEX stories_first_seen ON stories(first_seen_at);
+
+-- Locality-sensitive index of the signatures: a story is listed under one
+-- key per band, and near-variants share at least one key, so finding them
+-- costs a few index lookups however large the store grows.
+CREATE TABLE story_lsh (
+	key      INTEGER NOT NULL,
+	story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	PRIMARY KEY (key, story_id)
+) WITHOUT ROWID;
+CREATE INDEX story_lsh_story ON story_lsh(story_id);
 
 -- One row per article page (feed item), wherever it was published.
 CREATE TABLE articles (
@@ -104,6 +121,19 @@ CREATE TABLE pages (
 	html         BLOB NOT NULL               -- zlib (RFC 1950) compressed
 );
 
+-- Earlier texts of articles whose text changed (same feed and guid or URL).
+CREATE TABLE article_revisions (
+	id           INTEGER PRIMARY KEY,
+	article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+	revised_at   TEXT NOT NULL,              -- when the newer text replaced this one
+	title        TEXT,
+	body         TEXT,
+	content_hash TEXT,
+	story_id     INTEGER
+);
+CREATE INDEX article_revisions_article ON article_revisions(article_id);
+CREATE INDEX articles_feed_hash ON articles(feed_id, content_hash);
+
 CREATE TABLE entities (
 	id   INTEGER PRIMARY KEY,
 	name TEXT NOT NULL,
@@ -130,9 +160,11 @@ CREATE TABLE links (
 ) WITHOUT ROWID;
 CREATE INDEX links_url ON links(url);
 
--- Copies of each story: how many outlets ran it, first and last seen.
+-- Copies of each story: how many outlets ran it, first and last seen, and
+-- the spread in minutes between the first and the last copy.
 CREATE VIEW story_copies AS
 SELECT s.id                          AS story_id,
+       s.family_id                   AS family_id,
        s.title                       AS title,
        s.agency                      AS agency,
        count(a.id)                   AS copies,

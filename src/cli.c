@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <libxml/parser.h>
 
+#include "cli_store.h"
 #include "config.h"
 #include "datadir.h"
 #include "dates.h"
@@ -47,6 +48,16 @@ usage(FILE *f)
 	    "        print the entities of a plain-text article: first line title, then body\n"
 	    "  check-config [-c CONFIG] [-v]\n"
 	    "        validate a configuration; -v prints the effective configuration\n"
+	    "  feeds [-c CONFIG | --db FILE] [--json | --csv] [--utc]\n"
+	    "        every feed's health: ok, failing, stale or gone\n"
+	    "  stories [--since DURATION] [--agency NAME] [--min-copies N] [--json]\n"
+	    "        stories, newest first, with their copies and outlets\n"
+	    "  story ID [--json]\n"
+	    "        every copy of a story and its near-variants\n"
+	    "  backup [-c CONFIG | --db FILE] DEST\n"
+	    "        copy the database while the daemon runs\n"
+	    "  reextract [-c CONFIG] [--db FILE]\n"
+	    "        run the extractor again over kept pages (keep_html)\n"
 	    "  version\n"
 	    "        print the version\n"
 	    "\n"
@@ -411,6 +422,16 @@ main(int argc, char **argv)
 		rc = cmd_entities_of(argc, argv);
 	else if (strcmp(cmd, "check-config") == 0)
 		rc = cmd_check_config(argc, argv);
+	else if (strcmp(cmd, "feeds") == 0)
+		rc = cmd_feeds(argc, argv);
+	else if (strcmp(cmd, "stories") == 0)
+		rc = cmd_stories(argc, argv);
+	else if (strcmp(cmd, "story") == 0)
+		rc = cmd_story(argc, argv);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = cmd_backup(argc, argv);
+	else if (strcmp(cmd, "reextract") == 0)
+		rc = cmd_reextract(argc, argv);
 	else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("dateline %s\n", DATELINE_VERSION);
 		rc = 0;

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "datadir.h"
+#include "dates.h"
 #include "ingest.h"
 #include "log.h"
 #include "page.h"
@@ -146,6 +147,144 @@ cmd_feeds(int argc, char **argv)
 	store_close(st);
 	config_free(cfg);
 	return 0;
+}
+
+/* Parses a --since duration ("2h", "7d") into a time; -1 if malformed. */
+static int
+parse_since(const char *arg, int64_t *since)
+{
+	double secs;
+
+	if (config_parse_duration(arg, &secs) < 0) {
+		fprintf(stderr, "dateline: bad duration '%s' for --since (e.g. 30m, 6h, 7d)\n", arg);
+		return -1;
+	}
+	*since = (int64_t)now_wall() - (int64_t)secs;
+	return 0;
+}
+
+/* Parses a positive integer option; -1 after one line on stderr. */
+static int
+parse_count(const char *opt, const char *arg, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < 0 || v > 1000000000) {
+		fprintf(stderr, "dateline: %s needs a number, not '%s'\n", opt, arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* Prints t (or the store's error) and closes everything; the exit status. */
+static int
+print_and_close(struct table *t, struct store *st, struct config *cfg,
+    const struct store_opts *o)
+{
+	int rc = 0;
+
+	if (t == NULL) {
+		fprintf(stderr, "dateline: %s\n", store_errmsg(st));
+		rc = 1;
+	} else
+		table_print(t, o->format, o->utc, stdout);
+	table_free(t);
+	store_close(st);
+	config_free(cfg);
+	return rc;
+}
+
+int
+cmd_stories(int argc, char **argv)
+{
+	enum { OPT_SINCE = 2000, OPT_AGENCY, OPT_MIN, OPT_LIMIT };
+	static const struct option longopts[] = {
+		STORE_LONGOPTS,
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "agency", required_argument, NULL, OPT_AGENCY },
+		{ "min-copies", required_argument, NULL, OPT_MIN },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] = "usage: dateline stories [--since DURATION] "
+	    "[--agency NAME] [--min-copies N] [--limit N] [-c CONFIG | --db FILE] "
+	    "[--json | --csv] [--utc]\n";
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	const char *agency = NULL;
+	int64_t since = DATE_UNSET;
+	int c, min_copies = 1, limit = 100;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		switch (c) {
+		case OPT_SINCE:
+			if (parse_since(optarg, &since) < 0)
+				return 2;
+			break;
+		case OPT_AGENCY: agency = optarg; break;
+		case OPT_MIN:
+			if (parse_count("--min-copies", optarg, &min_copies) < 0)
+				return 2;
+			break;
+		case OPT_LIMIT:
+			if (parse_count("--limit", optarg, &limit) < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("%s  stories, newest first: agency, copies, distinct outlets, first seen\n"
+			    "      --since DURATION  first seen within DURATION (30m, 6h, 7d)\n"
+			    "      --agency NAME     credited to agency NAME\n"
+			    "      --min-copies N    with at least N copies (default 1)\n"
+			    "      --limit N         at most N stories (default 100)\n%s%s",
+			    usage_line, store_opts_help, format_opts_help);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_line, stderr);
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	return print_and_close(query_stories(st, since, agency, min_copies, limit), st, cfg, &o);
+}
+
+int
+cmd_story(int argc, char **argv)
+{
+	static const struct option longopts[] = { STORE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const char usage_line[] = "usage: dateline story ID [-c CONFIG | --db FILE] "
+	    "[--json | --csv] [--utc]\n";
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	int c, id;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		if (c == 'h') {
+			printf("%s  every copy of story ID (outlet, first seen, minutes after the first\n"
+			    "  copy, title, url), then its near-variants (the rest of its family)\n%s%s",
+			    usage_line, store_opts_help, format_opts_help);
+			return 0;
+		}
+		return 2;
+	}
+	if (optind != argc - 1 || parse_count("ID", argv[optind], &id) < 0) {
+		fputs(usage_line, stderr);
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	return print_and_close(query_story(st, id), st, cfg, &o);
 }
 
 int

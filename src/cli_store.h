@@ -6,6 +6,8 @@
 #define DATELINE_CLI_STORE_H
 
 int cmd_feeds(int argc, char **argv);
+int cmd_stories(int argc, char **argv);
+int cmd_story(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_reextract(int argc, char **argv);
 

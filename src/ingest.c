@@ -111,7 +111,7 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
     char *err, size_t errlen)
 {
 	struct article a = { 0 };
-	char hash[CONTENT_HASH_LEN];
+	struct syn_fingerprint fp;
 	char *url = NULL, *body = NULL, *cats = NULL, *encl = NULL;
 	enum store_outcome outcome;
 	int rc = -1;
@@ -144,10 +144,10 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
 	a.enclosures_json = encl;
 	a.published_at = it->published;
 	a.updated_at = it->updated;
-	if (body && syndicate_content_hash(body, hash) == 0)
-		a.content_hash = hash;
-	else if (it->title && syndicate_content_hash(it->title, hash) == 0)
-		a.content_hash = hash;  /* NOTE: no text at all: the title stands in */
+	/* A summary without content is short text: a teaser unless long. */
+	if (body && syndicate_fingerprint(body, !(it->content && it->content[0]), &fp) == 0)
+		a.fp = &fp;
+	a.now = now;
 
 	if (store_article_upsert(st, feed_id, &a, now, &outcome, NULL) < 0) {
 		snprintf(err, errlen, "storing item %s: %s", it->guid ? it->guid : url,
@@ -263,7 +263,8 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	struct page_article pa;
 	struct article_page ap = { 0 };
 	struct store_link *links = NULL;
-	char hash[CONTENT_HASH_LEN], perr[256], *charset, *canon = NULL;
+	struct syn_fingerprint fp;
+	char perr[256], *charset, *canon = NULL;
 	unsigned char *z = NULL;
 	size_t zlen = 0, nlinks = 0;
 	int rc = -1;
@@ -321,8 +322,8 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	ap.links = links;
 	ap.nlinks = nlinks;
 	ap.count_attempt = !opts->reextract;
-	if (syndicate_content_hash(pa.body, hash) == 0)
-		ap.content_hash = hash;
+	if (syndicate_fingerprint(pa.body, 0, &fp) == 0)
+		ap.fp = &fp;
 	if (opts->keep_html && !opts->reextract && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
 		ap.html_z = z;
 		ap.html_z_len = zlen;

@@ -50,6 +50,11 @@ enum stmt_id {
 	S_ART_URL_TAKEN,
 	S_STORY_INSERT,
 	S_STORY_ID,
+	S_LSH_CANDIDATES,
+	S_LSH_INSERT,
+	S_STORY_SET_FAMILY,
+	S_REVISION,
+	S_ART_BY_HASH,
 	S_STORY_SET_FIRST,
 	S_STORY_DELETE_ORPHAN,
 	S_STORY_FIX_FIRST,
@@ -170,8 +175,30 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ART_STORY] = "SELECT story_id, title FROM articles WHERE id = ?1",
 	[S_ART_URL_TAKEN] = "SELECT 1 FROM articles WHERE url = ?1 AND id <> ?2",
 	[S_STORY_INSERT] =
-	    "INSERT INTO stories (content_hash, title, agency, first_seen_at)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (content_hash) DO NOTHING",
+	    "INSERT INTO stories (content_hash, title, agency, first_seen_at, teaser,"
+	    " minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (content_hash) DO NOTHING",
+	/* NOTE: bounded: a key shared by too many stories is boilerplate, not a family. */
+	[S_LSH_CANDIDATES] =
+	    "SELECT DISTINCT s.id, s.minhash, s.family_id FROM story_lsh l"
+	    " JOIN stories s ON s.id = l.story_id"
+	    " WHERE l.key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) AND s.id <> ?11"
+	    " LIMIT 200",
+	[S_LSH_INSERT] = "INSERT OR IGNORE INTO story_lsh (key, story_id) VALUES (?1, ?2)",
+	[S_STORY_SET_FAMILY] = "UPDATE stories SET family_id = ?2 WHERE id = ?1",
+	/*
+	 * The text being replaced becomes a revision, unless it was only a
+	 * teaser (the page's full text is the same version, fuller).
+	 */
+	[S_REVISION] =
+	    "INSERT INTO article_revisions (article_id, revised_at, title, body,"
+	    " content_hash, story_id) SELECT a.id, ?2, a.title, a.body, a.content_hash,"
+	    " a.story_id FROM articles a WHERE a.id = ?1 AND a.content_hash IS NOT ?3"
+	    " AND a.body IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stories s"
+	    " WHERE s.id = a.story_id AND s.teaser)",
+	[S_ART_BY_HASH] =
+	    "SELECT id, story_id, url, page_state = 'done' FROM articles"
+	    " WHERE feed_id = ?1 AND content_hash = ?2 AND first_seen_at >= ?3"
+	    " ORDER BY id DESC LIMIT 1",
 	[S_STORY_ID] = "SELECT id, first_article_id FROM stories WHERE content_hash = ?1",
 	[S_STORY_SET_FIRST] =
 	    "UPDATE stories SET first_article_id = ?2 WHERE id = ?1 AND first_article_id IS NULL",
@@ -734,26 +761,95 @@ store_rollback(struct store *st)
 
 /* --- articles and stories ----------------------------------------------- */
 
-/* The story id for hash, creating the story.  0 when hash is NULL; -1 on error. */
-static int64_t
-story_for(struct store *st, const struct article *a, int64_t now, int64_t *first_article)
+/*
+ * Puts a new story in its family: the most similar story among those
+ * sharing an LSH key, if similar enough, else a family of its own.
+ */
+static int
+story_family(struct store *st, int64_t id, const struct syn_fingerprint *fp)
 {
-	sqlite3_stmt *s;
-	int64_t id = -1;
+	sqlite3_stmt *s = st->stmt[S_LSH_CANDIDATES];
+	int64_t family = id;
+	double best = 0;
 	int rc;
 
+	if (fp->has_minhash) {
+		for (int i = 0; i < SYN_BANDS; i++)
+			sqlite3_bind_int64(s, i + 1, fp->bands[i]);
+		sqlite3_bind_int64(s, 11, id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const unsigned char *blob = sqlite3_column_blob(s, 1);
+			uint32_t other[SYN_MINHASH];
+			double sim;
+
+			if (blob == NULL || sqlite3_column_bytes(s, 1) != (int)sizeof(other))
+				continue;
+			for (int i = 0; i < SYN_MINHASH; i++)
+				other[i] = (uint32_t)blob[4 * i] | (uint32_t)blob[4 * i + 1] << 8 |
+				    (uint32_t)blob[4 * i + 2] << 16 | (uint32_t)blob[4 * i + 3] << 24;
+			sim = syndicate_similarity(fp->minhash, other);
+			if (sim >= SYN_FAMILY_SIMILARITY && sim > best) {
+				best = sim;
+				family = sqlite3_column_type(s, 2) == SQLITE_NULL ?
+				    sqlite3_column_int64(s, 0) : sqlite3_column_int64(s, 2);
+			}
+		}
+		stmt_done(s);
+		if (rc != SQLITE_DONE) {
+			store_seterr(st, "%s: family lookup: %s", st->path, sqlite3_errmsg(st->db));
+			return -1;
+		}
+		for (int i = 0; i < SYN_BANDS; i++) {
+			s = st->stmt[S_LSH_INSERT];
+			sqlite3_bind_int64(s, 1, fp->bands[i]);
+			sqlite3_bind_int64(s, 2, id);
+			if (step_done(st, s) < 0)
+				return -1;
+		}
+	}
+	s = st->stmt[S_STORY_SET_FAMILY];
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, family);
+	return step_done(st, s);
+}
+
+/*
+ * The story of fp's text, created (with its family) when new.  0 when fp
+ * is NULL (no text, no story); -1 on error.
+ */
+static int64_t
+story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
+    const char *agency, int64_t now, int64_t *first_article)
+{
+	sqlite3_stmt *s;
+	unsigned char blob[4 * SYN_MINHASH];
+	int64_t id = -1;
+	int rc, created;
+
 	*first_article = 0;
-	if (a->content_hash == NULL)
+	if (fp == NULL)
 		return 0;
 	s = st->stmt[S_STORY_INSERT];
-	bind_text(s, 1, a->content_hash);
-	bind_text(s, 2, a->story_title ? a->story_title : a->title);
-	bind_text(s, 3, a->agency);
+	bind_text(s, 1, fp->hash);
+	bind_text(s, 2, title);
+	bind_text(s, 3, agency);
 	bind_time(s, 4, now);
+	sqlite3_bind_int(s, 5, fp->teaser);
+	if (fp->has_minhash) {
+		for (int i = 0; i < SYN_MINHASH; i++) {
+			blob[4 * i] = (unsigned char)fp->minhash[i];
+			blob[4 * i + 1] = (unsigned char)(fp->minhash[i] >> 8);
+			blob[4 * i + 2] = (unsigned char)(fp->minhash[i] >> 16);
+			blob[4 * i + 3] = (unsigned char)(fp->minhash[i] >> 24);
+		}
+		sqlite3_bind_blob(s, 6, blob, sizeof(blob), SQLITE_TRANSIENT);
+	} else
+		sqlite3_bind_null(s, 6);
 	if (step_done(st, s) < 0)
 		return -1;
+	created = sqlite3_changes(st->db) > 0;
 	s = st->stmt[S_STORY_ID];
-	bind_text(s, 1, a->content_hash);
+	bind_text(s, 1, fp->hash);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
@@ -761,8 +857,25 @@ story_for(struct store *st, const struct article *a, int64_t now, int64_t *first
 	} else
 		store_seterr(st, "%s: story lookup: %s", st->path, sqlite3_errmsg(st->db));
 	stmt_done(s);
+	if (id > 0 && created && story_family(st, id, fp) < 0)
+		return -1;
 	return id;
 }
+
+/* Keeps the article's current text as a revision if hash replaces it. */
+static int
+keep_revision(struct store *st, int64_t article_id, const char *hash, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[S_REVISION];
+
+	sqlite3_bind_int64(s, 1, article_id);
+	bind_time(s, 2, now);
+	bind_text(s, 3, hash);
+	return step_done(st, s);
+}
+
+/* An article of the same feed re-published under a new guid or url. */
+#define SAME_TEXT_WINDOW (3 * 86400)
 
 /* Finds an article by (feed, guid) or url: 1 found, 0 not, -1 error. */
 static int
@@ -772,18 +885,29 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 	sqlite3_stmt *s;
 	int rc;
 
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 3; pass++) {
 		if (pass == 0) {
 			if (a->guid == NULL)
 				continue;
 			s = st->stmt[S_ART_BY_GUID];
 			sqlite3_bind_int64(s, 1, feed_id);
 			bind_text(s, 2, a->guid);
-		} else {
+		} else if (pass == 1) {
 			if (a->url == NULL)
 				continue;
 			s = st->stmt[S_ART_BY_URL];
 			bind_text(s, 1, a->url);
+		} else {
+			/*
+			 * The same feed's same full text from the last days under
+			 * a new guid and url: the outlet re-published the article.
+			 */
+			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash)
+				continue;
+			s = st->stmt[S_ART_BY_HASH];
+			sqlite3_bind_int64(s, 1, feed_id);
+			bind_text(s, 2, a->fp->hash);
+			bind_time(s, 3, a->now - SAME_TEXT_WINDOW);
 		}
 		rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
@@ -817,7 +941,7 @@ bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
 	bind_text(s, 11, a->content_html);
 	bind_text(s, 12, a->categories_json);
 	bind_text(s, 13, a->enclosures_json);
-	bind_text(s, 14, a->content_hash);
+	bind_text(s, 14, a->fp ? a->fp->hash : NULL);
 	sqlite3_bind_int(s, 15, a->auto_published);
 	bind_time(s, 16, a->published_at);
 	bind_time(s, 17, a->updated_at);
@@ -863,7 +987,8 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 	if (found < 0)
 		return -1;
 	if (!page_done) {
-		story = story_for(st, a, now, &first_article);
+		story = story_for(st, a->fp, a->story_title ? a->story_title : a->title,
+		    a->agency, now, &first_article);
 		if (story < 0)
 			goto fail;
 	}
@@ -907,6 +1032,8 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		}
 		if (url == NULL)
 			url = old_url;
+		if (!page_done && keep_revision(st, id, a->fp ? a->fp->hash : NULL, now) < 0)
+			goto fail;
 		s = st->stmt[page_done ? S_ART_UPDATE_FEED_ONLY : S_ART_UPDATE];
 		sqlite3_bind_int64(s, 1, id);
 		bind_article(s, a, story);
@@ -1001,16 +1128,11 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
 		return -1;
 	}
-	{
-		struct article a = { 0 };
-
-		a.content_hash = p->content_hash;
-		a.story_title = title ? title : p->title;
-		a.agency = p->agency;
-		story = story_for(st, &a, now, &first_article);
-	}
+	story = story_for(st, p->fp, title ? title : p->title, p->agency, now, &first_article);
 	free(title);
 	if (story < 0)
+		return -1;
+	if (keep_revision(st, article_id, p->fp ? p->fp->hash : NULL, now) < 0)
 		return -1;
 	s = st->stmt[S_PAGE_DONE];
 	sqlite3_bind_int64(s, 1, article_id);
@@ -1022,7 +1144,7 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	bind_time(s, 7, p->published_at);
 	bind_time(s, 8, p->updated_at);
 	bind_text(s, 9, p->page_url);
-	bind_text(s, 10, p->content_hash);
+	bind_text(s, 10, p->fp ? p->fp->hash : NULL);
 	bind_id(s, 11, story);
 	bind_time(s, 12, now);
 	sqlite3_bind_int(s, 13, p->count_attempt ? 1 : 0);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "syndicate.h"
 
 struct store;
 
@@ -81,8 +82,9 @@ struct article {
 	const char *summary, *content_html;
 	const char *feed_text;           /* the feed's plain text; the body until a page is stored */
 	const char *categories_json, *enclosures_json;
-	const char *content_hash;        /* NULL: no story */
+	const struct syn_fingerprint *fp;/* the text's fingerprint; NULL: no story */
 	const char *story_title;         /* title for a new story row */
+	int64_t now;                     /* the poll time */
 	int auto_published;
 	int want_page;                   /* queue the article's page for fetching */
 	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
@@ -96,8 +98,11 @@ enum store_outcome {
 
 /*
  * Inserts or updates an article of feed feed_id: an existing row is found
- * by (feed, guid), else by canonical url.  Links it to the story of its
- * content_hash (creating the story).  now is the poll time.  Returns 0 and
+ * by (feed, guid), else by canonical url, else by the same full text in
+ * the same feed within three days (re-published under a new guid and
+ * url).  A changed text keeps the previous one as a revision.  Links the
+ * article to the story of its fingerprint (creating the story, and
+ * placing it in the family of its nearest variant).  now is the poll time.  Returns 0 and
  * sets *outcome, or -1 (logged, *err set).  Must run inside a transaction.
  */
 int store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
@@ -128,7 +133,7 @@ struct article_page {
 	const char *page_url;        /* canonical URL the page declares, or NULL */
 	const char *title;           /* used only where the article has none */
 	const char *body, *byline, *agency, *dateline;
-	const char *content_hash;    /* NULL: no story */
+	const struct syn_fingerprint *fp;   /* the body's fingerprint; NULL: no story */
 	int auto_published;
 	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
 	const struct store_link *links;

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <zlib.h>
 
+#include "dates.h"
 #include "storeint.h"
 #include "util.h"
 
@@ -70,6 +71,127 @@ query_feeds(struct store *st)
 	    " consecutive_errors, next_poll_at, CAST(round(interval_seconds) AS INTEGER),"
 	    " CAST(round(usual_gap_seconds) AS INTEGER), last_error"
 	    " FROM feed_health ORDER BY name", cols, ARRAY_LEN(cols));
+}
+
+/* Binds a time, or NULL for DATE_UNSET. */
+static void
+bind_time_or_null(sqlite3_stmt *s, int i, int64_t t)
+{
+	char buf[DATE_RFC3339_LEN];
+
+	if (t == DATE_UNSET) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	date_format(t, buf);
+	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a prepared statement into a new table; finalizes it.  NULL on error. */
+static struct table *
+fill_table(struct store *st, sqlite3_stmt *s, const struct column *cols, size_t ncols)
+{
+	struct table *t = table_new(cols, ncols);
+	const char **cells = xcalloc(ncols, sizeof(*cells));
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (size_t c = 0; c < ncols; c++)
+			cells[c] = (const char *)sqlite3_column_text(s, (int)c);
+		table_add(t, cells);
+	}
+	free(cells);
+	if (rc != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(store_db(st)));
+		table_free(t);
+		t = NULL;
+	}
+	sqlite3_finalize(s);
+	return t;
+}
+
+static sqlite3_stmt *
+prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(store_db(st)));
+		return NULL;
+	}
+	return s;
+}
+
+struct table *
+query_stories(struct store *st, int64_t since, const char *agency, int min_copies, int limit)
+{
+	static const struct column cols[] = {
+		{ "story", COL_INT, 0 },
+		{ "first_seen", COL_TIME, 0 },
+		{ "agency", COL_TEXT, 12 },
+		{ "copies", COL_INT, 0 },
+		{ "outlets", COL_INT, 0 },
+		{ "family", COL_INT, 0 },
+		{ "title", COL_TEXT, 70 },
+	};
+	sqlite3_stmt *s = prepare(st,
+	    "SELECT s.id, s.first_seen_at, s.agency, count(a.id), count(DISTINCT a.feed_id),"
+	    " s.family_id, s.title FROM stories s JOIN articles a ON a.story_id = s.id"
+	    " WHERE (?1 IS NULL OR s.first_seen_at >= ?1)"
+	    " AND (?2 IS NULL OR s.agency = ?2 COLLATE NOCASE)"
+	    " GROUP BY s.id HAVING count(a.id) >= ?3"
+	    " ORDER BY s.first_seen_at DESC, s.id DESC LIMIT ?4");
+
+	if (s == NULL)
+		return NULL;
+	bind_time_or_null(s, 1, since);
+	if (agency)
+		sqlite3_bind_text(s, 2, agency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, min_copies);
+	sqlite3_bind_int(s, 4, limit);
+	return fill_table(st, s, cols, ARRAY_LEN(cols));
+}
+
+struct table *
+query_story(struct store *st, int64_t id)
+{
+	static const struct column cols[] = {
+		{ "role", COL_TEXT, 0 },
+		{ "story", COL_INT, 0 },
+		{ "outlet", COL_TEXT, 20 },
+		{ "first_seen", COL_TIME, 0 },
+		{ "minutes_after_first", COL_INT, 0 },
+		{ "title", COL_TEXT, 50 },
+		{ "url", COL_TEXT, 60 },
+	};
+	struct table *t;
+	/*
+	 * Copies, first one first, then the family's other stories (their
+	 * first copy each), with minutes counted from this story's first copy.
+	 */
+	sqlite3_stmt *s = prepare(st,
+	    "WITH me AS (SELECT id, family_id FROM stories WHERE id = ?1),"
+	    " first AS (SELECT min(a.first_seen_at) AS t FROM articles a, me"
+	    "   WHERE a.story_id = me.id)"
+	    " SELECT CASE WHEN a.story_id = me.id THEN 'copy' ELSE 'variant' END,"
+	    "  a.story_id, f.name, a.first_seen_at,"
+	    "  CAST(round((julianday(a.first_seen_at) - julianday(first.t)) * 1440) AS INTEGER),"
+	    "  a.title, a.url"
+	    " FROM me, first, articles a JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE a.story_id = me.id OR (me.family_id IS NOT NULL AND a.story_id IN"
+	    "  (SELECT id FROM stories WHERE family_id = me.family_id AND id <> me.id))"
+	    " ORDER BY a.story_id <> me.id, a.first_seen_at, a.id");
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	t = fill_table(st, s, cols, ARRAY_LEN(cols));
+	if (t != NULL && table_rows(t) == 0) {
+		table_free(t);
+		store_seterr(st, "no story %lld", (long long)id);
+		return NULL;
+	}
+	return t;
 }
 
 int

@@ -15,6 +15,21 @@
 struct table *query_feeds(struct store *st);
 
 /*
+ * Stories first seen since since (DATE_UNSET: any time), of agency (NULL:
+ * any; case-insensitive), with at least min_copies copies, newest first,
+ * at most limit.
+ */
+struct table *query_stories(struct store *st, int64_t since, const char *agency,
+    int min_copies, int limit);
+
+/*
+ * One story: every copy (outlet, url, title, first seen, minutes after the
+ * first copy) and the other stories of its family (its near-variants).
+ * NULL with store_errmsg "no story N" when there is none.
+ */
+struct table *query_story(struct store *st, int64_t id);
+
+/*
  * Copies the database to path (which must not exist) with SQLite's online
  * backup: a consistent snapshot while the daemon goes on writing.
  * Returns 0, or -1 with the reason in store_errmsg.

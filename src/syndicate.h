@@ -1,26 +1,61 @@
 /*
  * syndicate.h: recognising one story in many copies (pure).
  *
- * The content hash is the lowercase hex SHA-256 of an article's text after
- * normalization, so copies of one agency story published by different
- * outlets share it.  Normalization here: whitespace folded, ASCII case
- * folded; later refinements (Unicode folding, datelines and agency credits
- * removed) change syndicate_normalize only.
+ * Exact copies share a content hash: the lowercase hex SHA-256 of the
+ * article body after normalization (syndicate_normalize: HTML and
+ * entities gone; the leading dateline and trailing agency credits, slug
+ * lines and disclaimers removed; NFKC and case folding; quotes, dashes
+ * and spaces unified; zero-width characters dropped; whitespace folded).
+ * A teaser (the feed's shortened text) hashes apart from any full text,
+ * so it is never merged with full copies on its own strength.
+ *
+ * Near-variants (a sentence added or dropped, a word changed) share a
+ * family: a MinHash signature over word 3-shingles, banded for
+ * locality-sensitive lookup, estimates the Jaccard similarity of two
+ * texts without comparing them.
  */
 #ifndef DATELINE_SYNDICATE_H
 #define DATELINE_SYNDICATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
-#define CONTENT_HASH_LEN 65   /* 64 hex digits and NUL */
+#define CONTENT_HASH_LEN 65     /* 64 hex digits and NUL */
+#define SYN_MINHASH 50          /* signature length */
+#define SYN_BANDS 10            /* LSH bands of SYN_MINHASH / SYN_BANDS rows */
+/* Texts with fewer normalized words get no signature (too short to judge). */
+#define SYN_MIN_WORDS 30
+/* Estimated Jaccard similarity from which two texts are one family. */
+#define SYN_FAMILY_SIMILARITY 0.7
+
+struct syn_fingerprint {
+	char hash[CONTENT_HASH_LEN];
+	int teaser;                 /* hashed apart: a teaser, not a full text */
+	int has_minhash;            /* enough words for a signature */
+	uint32_t minhash[SYN_MINHASH];
+	int64_t bands[SYN_BANDS];   /* LSH keys, one per band */
+};
 
 /* The text the hash is computed over; malloc'd. */
 char *syndicate_normalize(const char *text);
 
 /*
- * Writes the content hash of text into out and returns 0, or returns -1
- * when the normalized text is empty (an article without text has no story).
+ * Whether text looks like a teaser: it ends in an ellipsis ("...", "…",
+ * "[…]") or a "Read more" prompt.
  */
+int syndicate_is_teaser(const char *text);
+
+/*
+ * Fingerprints text (plain text).  short_text: the text came from a feed
+ * summary, so a short one counts as a teaser too.  Returns 0, or -1 when
+ * the normalized text is empty (no story).
+ */
+int syndicate_fingerprint(const char *text, int short_text, struct syn_fingerprint *fp);
+
+/* Fills out with the content hash of text; -1 when it normalizes to nothing. */
 int syndicate_content_hash(const char *text, char out[CONTENT_HASH_LEN]);
+
+/* Estimated Jaccard similarity of two signatures, in [0, 1]. */
+double syndicate_similarity(const uint32_t *a, const uint32_t *b);
 
 #endif
