@@ -39,7 +39,7 @@
 #include <yaml.h>
 
 #include "dates.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "url.h"
 

@@ -3,6 +3,7 @@
  */
 #include "datadir.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,8 @@
 #define DATELINE_DATADIR "/usr/local/share/dateline"
 #endif
 
-/*
- * NOTE: not PATH_MAX: with -iquote src, GCC's <limits.h> reaches
- * src/limits.h through its quoted "syslimits.h" include, and PATH_MAX
- * goes missing.  Longer paths are simply not found.
- */
-#define DIR_MAX 4096
+/* Longer paths are simply not found. */
+#define DIR_MAX PATH_MAX
 
 static char found[DIR_MAX];
 

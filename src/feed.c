@@ -31,7 +31,7 @@
 #include "dates.h"
 #include "feedenc.h"
 #include "feedxml.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "text.h"
 #include "url.h"

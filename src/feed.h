@@ -4,7 +4,7 @@
  * Parsing is streaming (libxml2's xmlReader) with the safe option set:
  * no network, no DTD loading, no entity substitution, and a deny-all
  * external entity loader installed by feed_init.  Every returned string is
- * valid UTF-8 and bounded by limits.h.
+ * valid UTF-8 and bounded by bounds.h.
  */
 #ifndef DATELINE_FEED_H
 #define DATELINE_FEED_H

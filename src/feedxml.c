@@ -13,7 +13,7 @@
 #include <libxml/tree.h>
 
 #include "dates.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "text.h"
 #include "url.h"

@@ -1,7 +1,7 @@
 /*
  * feedxml.h: the values of feed elements, read from libxml2 nodes
  * (feed.c's helper).  Every string returned is malloc'd, valid UTF-8 and
- * bounded by limits.h; NULL stands for absent or empty.
+ * bounded by bounds.h; NULL stands for absent or empty.
  */
 #ifndef DATELINE_FEEDXML_H
 #define DATELINE_FEEDXML_H

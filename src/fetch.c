@@ -22,7 +22,7 @@
 #include <curl/curl.h>
 #include <ev.h>
 
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "netaddr.h"
 #include "url.h"

@@ -15,7 +15,7 @@
 
 #include "dates.h"
 #include "feed.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "page.h"
 #include "syndicate.h"

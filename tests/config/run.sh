@@ -15,7 +15,7 @@
 #                    "gen-NAME.yaml"
 #   etc/dateline.yaml    the shipped example must be valid and round-trip
 #   man/dateline.yaml.5  must describe every key and list every limit of
-#                    src/limits.h (tests/man lints it)
+#                    src/bounds.h (tests/man lints it)
 #
 # Commands run from the top of the tree with paths relative to it, so the
 # messages are the same wherever the tree is.  The version in the default
@@ -183,13 +183,13 @@ if [ -z "$regen" ]; then
 		fail "$page describes every key" "missing:$missing"
 	fi
 	missing=""
-	for limit in $(sed -n 's/^#define \(LIMIT_[A-Z_]*\).*/\1/p' src/limits.h); do
+	for limit in $(sed -n 's/^#define \(LIMIT_[A-Z_]*\).*/\1/p' src/bounds.h); do
 		grep -q "$limit" "$page" || missing="$missing $limit"
 	done
 	if [ -z "$missing" ]; then
-		pass "$page lists every limit of src/limits.h"
+		pass "$page lists every limit of src/bounds.h"
 	else
-		fail "$page lists every limit of src/limits.h" "missing:$missing"
+		fail "$page lists every limit of src/bounds.h" "missing:$missing"
 	fi
 fi
 

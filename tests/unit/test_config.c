@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "limits.h"
+#include "bounds.h"
 #include "log.h"
 #include "tap.h"
 #include "util.h"

@@ -13,7 +13,7 @@
 #include "dates.h"
 #include "feed.h"
 #include "feedenc.h"
-#include "limits.h"
+#include "bounds.h"
 #include "tap.h"
 #include "text.h"
 #include "util.h"

@@ -1,12 +1,12 @@
 /*
- * limits.h: every bound on untrusted input, named in one place.
+ * bounds.h: every bound on untrusted input, named in one place.
  *
  * Each is documented in dateline.yaml(5) under LIMITS.  Values a user may
  * want to change per feed (bytes per response, timeouts) are config keys
  * whose defaults live here; the rest are fixed.
  */
-#ifndef DATELINE_LIMITS_H
-#define DATELINE_LIMITS_H
+#ifndef DATELINE_BOUNDS_H
+#define DATELINE_BOUNDS_H
 
 /* Decoded bytes accepted per HTTP response (config: max_bytes). */
 #define LIMIT_RESPONSE_BYTES_DEFAULT (16LL * 1024 * 1024)
