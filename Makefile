@@ -4,7 +4,7 @@
 #   make run        install missing build dependencies (as root), build, and
 #                   run datelined in the foreground on etc/dateline.yaml
 #   make check      build with ASan/UBSan and run every test
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (make uninstall undoes it)
 #
 # Honours CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR.
 
@@ -15,7 +15,7 @@ BINDIR    ?= $(PREFIX)/bin
 SBINDIR   ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share/dateline
-SYSCONFDIR?= $(PREFIX)/etc
+SYSCONFDIR?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR   ?=
 
 CC        ?= cc
@@ -107,6 +107,91 @@ eval: all
 regen: all
 	sh tests/feeds/regen.sh $(O)
 	sh tests/config/regen.sh $(O)
+
+# ---------------------------------------------------------------------------
+# Installation.  The programs look for their data in DATADIR and for their
+# default configuration in SYSCONFDIR as compiled in, so build and install
+# with the same paths (make PREFIX=/usr && make PREFIX=/usr install); O=
+# names the build to install.  An existing dateline.yaml is never replaced:
+# the current example is always installed as dateline.yaml.example, and
+# uninstall removes dateline.yaml only when it is still identical to it.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR    ?= $(PREFIX)/lib/sysusers.d
+INSTALL        ?= install
+CONFDIR         = $(SYSCONFDIR)/dateline
+MAN_PAGES       = $(wildcard man/*.[1-8])
+# The service's database is in its StateDirectory.
+SERVICE_DB      = /var/lib/dateline/dateline.db
+# The man pages name the default paths; installed, they name the real ones.
+MAN_SED         = -e 's|/usr/local/etc|$(SYSCONFDIR)|g' \
+		  -e 's|/usr/local/share/dateline|$(DATADIR)|g'
+UNIT_SED        = -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+		  -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g'
+# Shell helpers: a directory is created (0755) only when missing, so the
+# mode of an existing one is left alone.
+INSTALL_SH      = set -e; \
+	mkd() { for x; do [ -d "$$x" ] || $(INSTALL) -d "$$x"; done; }; \
+	inst() { mkd "$$(dirname "$$3")"; echo "$(INSTALL) -m $$1 $$2 $$3"; \
+		 $(INSTALL) -m "$$1" "$$2" "$$3"; }; \
+	rmf() { for x; do if [ -e "$$x" ] || [ -L "$$x" ]; then \
+		echo "rm -f $$x"; rm -f "$$x"; fi; done; }; \
+	rmd() { for x; do if [ -d "$$x" ] && rmdir "$$x" 2>/dev/null; then \
+		echo "rmdir $$x"; fi; done; }
+
+install: all
+	@$(INSTALL_SH); \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	grep -aqzxF -- '$(DATADIR)' $(O)/datelined || \
+	  echo "warning: $(O)/datelined was not built for DATADIR=$(DATADIR);" \
+	       "rebuild it with the PREFIX given here (make clean; make PREFIX=...)" >&2; \
+	inst 0755 $(O)/datelined '$(DESTDIR)$(SBINDIR)/datelined'; \
+	inst 0755 $(O)/dateline '$(DESTDIR)$(BINDIR)/dateline'; \
+	for p in $(MAN_PAGES); do \
+	  sed $(MAN_SED) "$$p" > "$$tmp/page"; \
+	  inst 0644 "$$tmp/page" '$(DESTDIR)$(MANDIR)'/man$${p##*.}/$${p#man/}; \
+	done; \
+	for f in $(SQL_FILES); do inst 0644 "$$f" '$(DESTDIR)$(DATADIR)'/"$$f"; done; \
+	(cd data && find . -type f | LC_ALL=C sort) | while read -r f; do \
+	  inst 0644 "data/$${f#./}" '$(DESTDIR)$(DATADIR)'/"$${f#./}"; done; \
+	sed $(UNIT_SED) systemd/datelined.service.in > "$$tmp/unit"; \
+	if grep -n '@[A-Z_]*@' "$$tmp/unit" >&2; then \
+	  echo "systemd/datelined.service.in: placeholder left" >&2; exit 1; fi; \
+	inst 0644 "$$tmp/unit" '$(DESTDIR)$(SYSTEMDUNITDIR)/datelined.service'; \
+	inst 0644 systemd/dateline.sysusers '$(DESTDIR)$(SYSUSERSDIR)/dateline.conf'; \
+	sed 's|^database:.*|database: $(SERVICE_DB)|' etc/dateline.yaml > "$$tmp/conf"; \
+	if ! grep -qx 'database: $(SERVICE_DB)' "$$tmp/conf"; then \
+	  echo "etc/dateline.yaml: no top-level database: line to point at $(SERVICE_DB)" >&2; \
+	  exit 1; fi; \
+	inst 0644 "$$tmp/conf" '$(DESTDIR)$(CONFDIR)/dateline.yaml.example'; \
+	if [ -e '$(DESTDIR)$(CONFDIR)/dateline.yaml' ] || \
+	   [ -L '$(DESTDIR)$(CONFDIR)/dateline.yaml' ]; then \
+	  echo "kept $(DESTDIR)$(CONFDIR)/dateline.yaml (the new example is dateline.yaml.example)"; \
+	else inst 0644 "$$tmp/conf" '$(DESTDIR)$(CONFDIR)/dateline.yaml'; fi; \
+	if [ -z '$(DESTDIR)' ]; then \
+	  echo "To run datelined as a service: systemd-sysusers && systemctl daemon-reload" \
+	       "&& systemctl enable --now datelined"; fi
+
+# Removes what install put, but keeps a dateline.yaml that was changed.
+uninstall:
+	@$(INSTALL_SH); \
+	rmf '$(DESTDIR)$(SBINDIR)/datelined' '$(DESTDIR)$(BINDIR)/dateline'; \
+	for p in $(MAN_PAGES); do rmf '$(DESTDIR)$(MANDIR)'/man$${p##*.}/$${p#man/}; done; \
+	for f in $(SQL_FILES); do rmf '$(DESTDIR)$(DATADIR)'/"$$f"; done; \
+	(cd data && find . -type f) | while read -r f; do \
+	  rmf '$(DESTDIR)$(DATADIR)'/"$${f#./}"; done; \
+	(cd data && find . -mindepth 1 -depth -type d) | while read -r d; do \
+	  rmd '$(DESTDIR)$(DATADIR)'/"$${d#./}"; done; \
+	rmd '$(DESTDIR)$(DATADIR)/sql/migrations' '$(DESTDIR)$(DATADIR)/sql' '$(DESTDIR)$(DATADIR)'; \
+	rmf '$(DESTDIR)$(SYSTEMDUNITDIR)/datelined.service' '$(DESTDIR)$(SYSUSERSDIR)/dateline.conf'; \
+	conf='$(DESTDIR)$(CONFDIR)'; \
+	if cmp -s "$$conf/dateline.yaml" "$$conf/dateline.yaml.example"; then \
+	  rmf "$$conf/dateline.yaml"; \
+	elif [ -e "$$conf/dateline.yaml" ]; then \
+	  echo "kept $$conf/dateline.yaml: it differs from the example"; fi; \
+	rmf "$$conf/dateline.yaml.example"; \
+	rmd "$$conf"
+
+.PHONY: install uninstall
 
 # ---------------------------------------------------------------------------
 deps:
