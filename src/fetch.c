@@ -12,6 +12,7 @@
 #include "fetch.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include <curl/curl.h>
 #include <ev.h>
+#include <zlib.h>
 
 #include "bounds.h"
 #include "log.h"
@@ -51,6 +53,17 @@ struct fetch {
 	int allow_private;
 	struct buf body;
 	int over_limit;
+	/*
+	 * Content decoding is ours, not libcurl's: libcurl 7.88 takes a gzip
+	 * stream that stops early as complete, so a truncated body would be
+	 * parsed as if it were the whole document.
+	 */
+	enum { DEC_UNKNOWN, DEC_IDENTITY, DEC_INFLATE, DEC_BAD } dec;
+	int dec_deflate;          /* the coding is "deflate" (not gzip) */
+	int dec_raw;              /* "deflate" sent without its zlib header */
+	int dec_end;              /* the compressed stream ended properly */
+	z_stream zs;
+	char dec_err[96];
 	int hops, all_permanent;
 	char blocked[160];        /* why the address filter refused, if it did */
 	char curl_err[CURL_ERROR_SIZE];
@@ -151,18 +164,127 @@ multi_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp
  * The decoded-size cap lives here: libcurl 7.88's MAXFILESIZE only checks
  * an announced Content-Length, and a gzip bomb announces a small one.
  */
+static int
+body_append(struct fetch *x, const char *p, size_t n)
+{
+	if ((long long)(x->body.len + n) > x->max_bytes) {
+		x->over_limit = 1;
+		return -1;
+	}
+	buf_append(&x->body, p, n);
+	return 0;
+}
+
+/*
+ * Picks the decoder from Content-Encoding at the first body byte.  One
+ * coding at most: a chain ("gzip, gzip", or the header repeated) is refused
+ * rather than unwrapped, so a thousand codings cost nothing.
+ */
+static void
+decoder_start(struct fetch *x)
+{
+	struct curl_header *h;
+	const char *v = NULL;
+	size_t count = 0;
+
+	if (curl_easy_header(x->easy, "Content-Encoding", 0, CURLH_HEADER, -1, &h) ==
+	    CURLHE_OK) {
+		v = h->value;
+		count = h->amount;
+	}
+	x->dec = DEC_IDENTITY;
+	if (v == NULL || *v == '\0' || strcasecmp(v, "identity") == 0)
+		return;
+	if (count > 1 || strchr(v, ',') != NULL) {
+		x->dec = DEC_BAD;
+		snprintf(x->dec_err, sizeof(x->dec_err),
+		    "more than one Content-Encoding refused");
+		return;
+	}
+	if (strcasecmp(v, "gzip") != 0 && strcasecmp(v, "x-gzip") != 0 &&
+	    strcasecmp(v, "deflate") != 0) {
+		x->dec = DEC_BAD;
+		snprintf(x->dec_err, sizeof(x->dec_err), "unsupported Content-Encoding: %.40s", v);
+		return;
+	}
+	x->dec_deflate = strcasecmp(v, "deflate") == 0;
+	memset(&x->zs, 0, sizeof(x->zs));
+	/* 15 + 32: a zlib or a gzip header, whichever comes. */
+	if (inflateInit2(&x->zs, 15 + 32) != Z_OK)
+		fatalx("inflateInit2 failed");
+	x->dec = DEC_INFLATE;
+}
+
+static void
+decoder_end(struct fetch *x)
+{
+	if (x->dec == DEC_INFLATE)
+		inflateEnd(&x->zs);
+	x->dec = DEC_UNKNOWN;
+	x->dec_deflate = 0;
+	x->dec_raw = 0;
+	x->dec_end = 0;
+	x->dec_err[0] = '\0';
+}
+
+/* Inflates p[0..n) into the body; -1 on corrupt data or over the cap. */
+static int
+inflate_some(struct fetch *x, const char *p, size_t n)
+{
+	char out[16384];
+	int rc;
+
+	x->zs.next_in = (Bytef *)(uintptr_t)p;
+	x->zs.avail_in = (uInt)n;
+	do {
+		x->zs.next_out = (Bytef *)out;
+		x->zs.avail_out = sizeof(out);
+		rc = inflate(&x->zs, Z_NO_FLUSH);
+		if (rc == Z_DATA_ERROR && x->dec_deflate && !x->dec_raw &&
+		    x->zs.total_out == 0 && x->zs.total_in < 3) {
+			/* Some servers send "deflate" without the zlib wrapper. */
+			inflateEnd(&x->zs);
+			memset(&x->zs, 0, sizeof(x->zs));
+			if (inflateInit2(&x->zs, -15) != Z_OK)
+				fatalx("inflateInit2 failed");
+			x->dec_raw = 1;
+			x->zs.next_in = (Bytef *)(uintptr_t)p;
+			x->zs.avail_in = (uInt)n;
+			continue;
+		}
+		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+			snprintf(x->dec_err, sizeof(x->dec_err), "corrupt compressed body (%s)",
+			    x->zs.msg ? x->zs.msg : "zlib error");
+			return -1;
+		}
+		if (body_append(x, out, sizeof(out) - x->zs.avail_out) < 0)
+			return -1;
+		if (rc == Z_STREAM_END)
+			x->dec_end = 1;   /* NOTE: bytes after the stream are ignored */
+		else if (rc == Z_BUF_ERROR)
+			break;
+		/* A full output buffer may leave output pending without input. */
+	} while ((x->zs.avail_in > 0 || x->zs.avail_out == 0) && !x->dec_end);
+	return 0;
+}
+
 static size_t
 write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	struct fetch *x = userdata;
 	size_t n = size * nmemb;
 
-	if ((long long)(x->body.len + n) > x->max_bytes) {
-		x->over_limit = 1;
-		return 0;   /* short write: libcurl aborts with CURLE_WRITE_ERROR */
+	if (x->dec == DEC_UNKNOWN)
+		decoder_start(x);
+	switch (x->dec) {
+	case DEC_INFLATE:
+		/* NOTE: a short write makes libcurl abort with CURLE_WRITE_ERROR. */
+		return inflate_some(x, ptr, n) < 0 ? 0 : n;
+	case DEC_BAD:
+		return 0;
+	default:
+		return body_append(x, ptr, n) < 0 ? 0 : n;
 	}
-	buf_append(&x->body, ptr, n);
-	return n;
 }
 
 /*
@@ -197,6 +319,33 @@ opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
 	return socket(a->family, a->socktype, a->protocol);
 }
 
+/*
+ * The same check before every request, on the connection it will really
+ * use: libcurl sends over a kept-alive connection without opening a
+ * socket, so a connection opened for a feed that may reach private
+ * addresses must not carry the request of a feed that may not.
+ */
+static int
+prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+    int local_port)
+{
+	struct fetch *x = clientp;
+	enum addr_class c;
+
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	if (x->allow_private)
+		return CURL_PREREQFUNC_OK;
+	c = addr_classify_string(primary_ip);
+	if (c == ADDR_PUBLIC)
+		return CURL_PREREQFUNC_OK;
+	snprintf(x->blocked, sizeof(x->blocked),
+	    "refused to connect to %s (%s address; allow_private is off)", primary_ip,
+	    addr_class_name(c));
+	return CURL_PREREQFUNC_ABORT;
+}
+
 /* --- transfers ------------------------------------------------------------ */
 
 static void
@@ -223,6 +372,7 @@ fetch_free(struct fetch *x)
 		curl_multi_remove_handle(f->multi, x->easy);
 		curl_easy_cleanup(x->easy);
 	}
+	decoder_end(x);
 	curl_slist_free_all(x->headers);
 	free(x->url_first);
 	free(x->url_now);
@@ -329,6 +479,7 @@ follow_redirect(struct fetch *x, long status, const char **why)
 	}
 	curl_multi_remove_handle(x->f->multi, x->easy);
 	buf_reset(&x->body);
+	decoder_end(x);
 	x->over_limit = 0;
 	x->blocked[0] = '\0';
 	x->curl_err[0] = '\0';
@@ -355,6 +506,13 @@ transfer_done(struct fetch *x, CURLcode rc)
 		fetch_finish(x, status, msg);
 		return;
 	}
+	if (rc == CURLE_OK && x->dec == DEC_INFLATE && !x->dec_end &&
+	    status >= 200 && status <= 299) {
+		snprintf(msg, sizeof(msg), "compressed body ends early: truncated (%lu "
+		    "bytes received)", (unsigned long)x->zs.total_in);
+		fetch_finish(x, 0, msg);
+		return;
+	}
 	if (rc == CURLE_OK) {
 		fetch_finish(x, status, NULL);
 		return;
@@ -364,6 +522,8 @@ transfer_done(struct fetch *x, CURLcode rc)
 		    x->max_bytes);
 	else if (x->blocked[0])
 		snprintf(msg, sizeof(msg), "%s", x->blocked);
+	else if (x->dec_err[0])
+		snprintf(msg, sizeof(msg), "%s", x->dec_err);
 	else if (rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(msg, sizeof(msg), "announced body larger than %lld bytes (max_bytes)",
 		    x->max_bytes);
@@ -430,7 +590,9 @@ setup_easy(struct fetch *x)
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 10L);
 	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, low_speed_time);
-	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* Decoded by write_cb (see struct fetch): gzip and deflate only. */
+	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+	bad |= curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, x->user_agent);
@@ -439,6 +601,8 @@ setup_easy(struct fetch *x)
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
 	bad |= curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	bad |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	bad |= curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
 	if (x->etag) {
 		char *h = xasprintf("If-None-Match: %s", x->etag);

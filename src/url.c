@@ -417,6 +417,17 @@ needs_encoding(unsigned char c)
 	return c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
 }
 
+/* Whether s[0..n) has a "%" not followed by two hex digits before a "/". */
+static int
+segment_has_stray(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i] != '/'; i++)
+		if (s[i] == '%' && !(i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+		    hex_value(s[i + 2]) >= 0))
+			return 1;
+	return 0;
+}
+
 /*
  * Appends s[0..n) with percent-encodings normalised (RFC 3986 6.2.2.2):
  * an encoded unreserved character is decoded ("%7E" -> "~"), every other
@@ -427,6 +438,8 @@ needs_encoding(unsigned char c)
  * could change what the server sees.  Next to such a stray "%", encoded
  * hex digits stay encoded: decoding "%3%33" to "%33" would make a new
  * escape, and the canonical form would change when canonicalized again.
+ * Strays are looked for per segment: dot-segment removal drops whole
+ * segments afterwards, and an escape never spans a "/".
  */
 static void
 put_normalised(struct buf *b, const char *s, size_t n)
@@ -436,10 +449,9 @@ put_normalised(struct buf *b, const char *s, size_t n)
 	size_t i;
 	int hi, lo, stray = 0;
 
-	for (i = 0; i < n && !stray; i++)
-		stray = s[i] == '%' && !(i + 2 < n && hex_value(s[i + 1]) >= 0 &&
-		    hex_value(s[i + 2]) >= 0);
 	for (i = 0; i < n; i++) {
+		if (i == 0 || s[i - 1] == '/')
+			stray = segment_has_stray(s + i, n - i);
 		c = (unsigned char)s[i];
 		if (c == '%' && i + 2 < n &&
 		    (hi = hex_value(s[i + 1])) >= 0 &&
