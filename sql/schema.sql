@@ -141,6 +141,16 @@ CREATE TABLE entities (
 	UNIQUE (name, kind)
 );
 
+-- The entities a story's text names: extracted once per story (from the
+-- text and the first copy's title) and linked to every copy.
+CREATE TABLE story_entities (
+	story_id  INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	entity_id INTEGER NOT NULL REFERENCES entities(id),
+	mentions  INTEGER NOT NULL DEFAULT 1,
+	PRIMARY KEY (story_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX story_entities_entity ON story_entities(entity_id);
+
 CREATE TABLE article_entities (
 	article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
 	entity_id  INTEGER NOT NULL REFERENCES entities(id),

@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 
 #include "cli_store.h"
+#include "paths.h"
 #include "config.h"
 #include "datadir.h"
 #include "dates.h"
@@ -184,6 +185,7 @@ cmd_extract(int argc, char **argv)
 	struct page_overrides ov = { 0 };
 	struct config *cfg = NULL;
 	struct page_rules *rules;
+	struct entity_db *edb;
 	struct page_article a;
 	char err[512], hash[CONTENT_HASH_LEN], *html;
 	size_t len;
@@ -256,6 +258,12 @@ cmd_extract(int argc, char **argv)
 		config_free(cfg);
 		return 1;
 	}
+	if ((edb = entity_db_load(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dateline: %s\n", err);
+		page_rules_free(rules);
+		config_free(cfg);
+		return 1;
+	}
 	opts.rules = rules;
 	/* Several files: one JSON line each, in order; a bad one is skipped. */
 	rc = 0;
@@ -265,9 +273,18 @@ cmd_extract(int argc, char **argv)
 			continue;
 		}
 		if (page_extract(html, len, &opts, &a, err, sizeof(err)) == 0) {
+			struct entity_list el = { 0 };
+			json_t *ents = json_array();
+
+			if (a.found)
+				entities_extract(edb, a.title, a.body, &el);
+			for (size_t k = 0; k < el.n; k++)
+				json_array_append_new(ents, json_pack("{s:s, s:s, s:i}", "name",
+				    el.v[k].name, "kind", entity_kind_name(el.v[k].kind),
+				    "mentions", el.v[k].mentions));
+			entity_list_free(&el);
 			print_json_line(page_article_to_json(&a, a.body != NULL &&
-			    syndicate_content_hash(a.body, hash) == 0 ? hash : NULL,
-			    json_array()));
+			    syndicate_content_hash(a.body, hash) == 0 ? hash : NULL, ents));
 			page_article_free(&a);
 		} else {
 			fprintf(stderr, "dateline: %s: %s\n", argv[i], err);
@@ -275,6 +292,7 @@ cmd_extract(int argc, char **argv)
 		}
 		free(html);
 	}
+	entity_db_free(edb);
 	page_rules_free(rules);
 	config_free(cfg);
 	return rc;

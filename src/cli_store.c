@@ -7,6 +7,7 @@
  * daemon, and work while it writes.
  */
 #include "cli_store.h"
+#include "paths.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "config.h"
 #include "datadir.h"
 #include "dates.h"
+#include "entities.h"
 #include "ingest.h"
 #include "log.h"
 #include "page.h"
@@ -330,6 +332,7 @@ cmd_reextract(int argc, char **argv)
 	struct config *cfg;
 	struct store *st;
 	struct page_rules *rules;
+	struct entity_db *edb;
 	const char *dir;
 	int64_t *ids;
 	size_t n, ok = 0, unusable = 0, failed = 0;
@@ -362,6 +365,13 @@ cmd_reextract(int argc, char **argv)
 		config_free(cfg);
 		return 1;
 	}
+	if ((edb = entity_db_load(dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "dateline: %s\n", err);
+		page_rules_free(rules);
+		store_close(st);
+		config_free(cfg);
+		return 1;
+	}
 	if (store_kept_page_ids(st, &ids, &n) < 0) {
 		fprintf(stderr, "dateline: %s\n", store_errmsg(st));
 		n = 0;
@@ -383,6 +393,7 @@ cmd_reextract(int argc, char **argv)
 		}
 		fc = cfg && kp.feed_name ? config_feed(cfg, kp.feed_name) : NULL;
 		po.rules = rules;
+		po.entities = edb;
 		po.timezone = fc ? fc->timezone : "UTC";
 		po.extract = fc ? &fc->extract : NULL;
 		po.reextract = 1;
@@ -401,6 +412,7 @@ cmd_reextract(int argc, char **argv)
 	printf("%zu pages re-extracted, %zu without an article, %zu failed\n", ok, unusable,
 	    failed);
 	free(ids);
+	entity_db_free(edb);
 	page_rules_free(rules);
 	store_close(st);
 	config_free(cfg);

@@ -9,9 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef DATELINE_DATADIR
-#define DATELINE_DATADIR "/usr/local/share/dateline"
-#endif
+#include "paths.h"
 
 /* Longer paths are simply not found. */
 #define DIR_MAX PATH_MAX

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "dates.h"
+#include "entities.h"
 #include "feed.h"
 #include "bounds.h"
 #include "log.h"
@@ -105,11 +106,28 @@ json_enclosures(const struct feed_item *it)
 }
 
 /* Stores one item; 0 or -1 (err set). */
+/*
+ * The entities of a story about to be created: extracted only when the
+ * store does not know the text yet (once per story, not per copy).
+ * Returns l filled (possibly empty), or NULL when nothing is to be done.
+ */
+static const struct entity_list *
+new_story_entities(struct store *st, const struct entity_db *edb,
+    const struct syn_fingerprint *fp, const char *title, const char *body,
+    struct entity_list *l)
+{
+	if (edb == NULL || fp == NULL || fp->teaser || store_story_known(st, fp->hash) != 0)
+		return NULL;
+	entities_extract(edb, title, body, l);
+	return l;
+}
+
 static int
 ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
-    const struct feed_item *it, int64_t now, struct ingest_stats *stats,
-    char *err, size_t errlen)
+    const struct feed_item *it, int64_t now, const struct entity_db *edb,
+    struct ingest_stats *stats, char *err, size_t errlen)
 {
+	struct entity_list ents = { 0 };
 	struct article a = { 0 };
 	struct syn_fingerprint fp;
 	char *url = NULL, *body = NULL, *cats = NULL, *encl = NULL;
@@ -148,6 +166,7 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
 	if (body && syndicate_fingerprint(body, !(it->content && it->content[0]), &fp) == 0)
 		a.fp = &fp;
 	a.now = now;
+	a.entities = new_story_entities(st, edb, a.fp, it->title, body, &ents);
 
 	if (store_article_upsert(st, feed_id, &a, now, &outcome, NULL) < 0) {
 		snprintf(err, errlen, "storing item %s: %s", it->guid ? it->guid : url,
@@ -161,6 +180,7 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
 	}
 	rc = 0;
 out:
+	entity_list_free(&ents);
 	free(url);
 	free(body);
 	free(cats);
@@ -171,7 +191,7 @@ out:
 int
 ingest_feed_document(struct store *st, const struct feed_conf *conf,
     struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
-    const struct ingest_hook *hook, struct ingest_stats *stats, char *err, size_t errlen)
+    const struct ingest_feed_opts *o, struct ingest_stats *stats, char *err, size_t errlen)
 {
 	struct feed_parse_opts opts = { 0 };
 	struct feed_doc fd;
@@ -203,7 +223,8 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 		return -1;
 	}
 	for (size_t i = 0; i < fd.nitems; i++)
-		if (ingest_item(st, conf, fs->id, &fd.items[i], now, stats, err, errlen) < 0)
+		if (ingest_item(st, conf, fs->id, &fd.items[i], now, o ? o->entities : NULL,
+		    stats, err, errlen) < 0)
 			goto fail;
 	if (stats->added)
 		fs->last_new_item_at = now;
@@ -211,8 +232,8 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 		feed_state_set(&fs->title, fd.title);
 	if (fd.url)
 		feed_state_set(&fs->site_url, fd.url);
-	if (hook && hook->before_save)
-		hook->before_save(fs, stats, hook->arg);
+	if (o && o->before_save)
+		o->before_save(fs, stats, o->arg);
 	if (store_feed_save(st, fs) < 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(st));
 		goto fail;
@@ -264,6 +285,7 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	struct article_page ap = { 0 };
 	struct store_link *links = NULL;
 	struct syn_fingerprint fp;
+	struct entity_list ents = { 0 };
 	char perr[256], *charset, *canon = NULL;
 	unsigned char *z = NULL;
 	size_t zlen = 0, nlinks = 0;
@@ -324,6 +346,7 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	ap.count_attempt = !opts->reextract;
 	if (syndicate_fingerprint(pa.body, 0, &fp) == 0)
 		ap.fp = &fp;
+	ap.entities = new_story_entities(st, opts->entities, ap.fp, pa.title, pa.body, &ents);
 	if (opts->keep_html && !opts->reextract && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
 		ap.html_z = z;
 		ap.html_z_len = zlen;
@@ -344,6 +367,7 @@ out:
 	free(links);
 	free(canon);
 	free(z);
+	entity_list_free(&ents);
 	page_article_free(&pa);
 	return rc;
 }

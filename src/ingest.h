@@ -34,7 +34,10 @@ struct ingest_doc {
  * site url are updated.  Returns 0, or -1 with a one-line reason in err
  * (nothing is written then: the caller records the error).
  */
-struct ingest_hook {
+struct entity_db;
+
+struct ingest_feed_opts {
+	const struct entity_db *entities;     /* for new stories; NULL: none */
 	/*
 	 * Called inside the transaction once the items are stored and before
 	 * fs is saved, so that what depends on the outcome (the next poll's
@@ -44,16 +47,17 @@ struct ingest_hook {
 	void *arg;
 };
 
-/* hook may be NULL. */
+/* o may be NULL. */
 int ingest_feed_document(struct store *st, const struct feed_conf *conf,
     struct feed_state *fs, const struct ingest_doc *doc, int64_t now,
-    const struct ingest_hook *hook, struct ingest_stats *stats, char *err, size_t errlen);
+    const struct ingest_feed_opts *o, struct ingest_stats *stats, char *err, size_t errlen);
 
 struct page_rules;
 
 /* How a feed wants its article pages read. */
 struct ingest_page_opts {
 	const struct page_rules *rules;
+	const struct entity_db *entities;     /* for new stories; NULL: none */
 	const char *timezone;                 /* for visible times without a zone */
 	const struct extract_xpaths *extract; /* per-site overrides, or NULL */
 	int keep_html;                        /* keep the raw page, compressed */

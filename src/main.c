@@ -20,11 +20,13 @@
 #include <libxml/parser.h>
 
 #include "config.h"
+#include "paths.h"
 #include "dates.h"
 #include "feed.h"
 #include "fetch.h"
 #include "log.h"
 #include "datadir.h"
+#include "entities.h"
 #include "notify.h"
 #include "page.h"
 #include "pages.h"
@@ -42,6 +44,8 @@
 #define RETENTION_BATCHES 20
 /* Store-wide counts for the metrics file are taken every this many status ticks. */
 #define METRICS_COUNT_TICKS 4
+/* SIGHUPs within this many seconds of the first are one reload. */
+#define RELOAD_DELAY 0.2
 
 struct daemon {
 	struct ev_loop *loop;
@@ -53,10 +57,11 @@ struct daemon {
 	struct store *store;
 	struct fetcher *fetcher;
 	struct page_rules *rules;
+	struct entity_db *entities;
 	struct pages *pages;
 	struct poller *poller;
 	ev_signal sigterm, sigint, sighup;
-	ev_timer watchdog, status, checkpoint, retention;
+	ev_timer watchdog, status, checkpoint, retention, reload;
 	int exit_code;
 	double started;
 	int status_ticks;
@@ -145,23 +150,33 @@ pages_idle(void *arg)
 		poller_pages_idle(d->poller);
 }
 
-/* The extractor's data files: the config's data_dir, else the usual places. */
-static struct page_rules *
-load_rules(const struct config *cfg)
+/*
+ * The extractors' data files (agencies, disclaimers, gazetteers): the
+ * config's data_dir, else the usual places.  0, or -1 after logging.
+ */
+static int
+load_data(struct daemon *d)
 {
-	const char *dir = datadir_find(cfg->data_dir);
-	struct page_rules *r;
+	const char *dir = datadir_find(d->cfg->data_dir);
 	char err[512];
 
 	if (dir == NULL) {
 		log_err("cannot find dateline's data files (agencies.txt) in %s%s"
-		    "$DATELINE_DATA, next to the program or in %s", cfg->data_dir ?
-		    cfg->data_dir : "", cfg->data_dir ? ", " : "", DATELINE_DATADIR);
-		return NULL;
+		    "$DATELINE_DATA, next to the program or in %s", d->cfg->data_dir ?
+		    d->cfg->data_dir : "", d->cfg->data_dir ? ", " : "", DATELINE_DATADIR);
+		return -1;
 	}
-	if ((r = page_rules_load(dir, err, sizeof(err))) == NULL)
+	if ((d->rules = page_rules_load(dir, err, sizeof(err))) == NULL) {
 		log_err("%s", err);
-	return r;
+		return -1;
+	}
+	if ((d->entities = entity_db_load(dir, err, sizeof(err))) == NULL) {
+		log_err("%s", err);
+		page_rules_free(d->rules);
+		d->rules = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -177,11 +192,22 @@ on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)
 /*
  * SIGHUP: the new file is read and validated whole before anything
  * changes; a broken file leaves the running configuration in place.
- * NOTE: libev folds signals that arrive while one is being handled into
- * one callback, so a burst of SIGHUPs costs at most a couple of reloads.
+ * NOTE: the reload runs RELOAD_DELAY after the first SIGHUP of a burst;
+ * the others arriving meanwhile are folded into it, so a script sending
+ * a hundred SIGHUPs costs one reload, not a hundred.
  */
 static void
-on_reload(struct ev_loop *loop, ev_signal *w, int revents)
+on_sighup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)revents;
+	if (!ev_is_active(&d->reload))
+		ev_timer_start(loop, &d->reload);
+}
+
+static void
+on_reload(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct daemon *d = w->data;
 	struct config *cfg;
@@ -368,7 +394,7 @@ main(int argc, char **argv)
 		fatalx("curl_global_init failed");
 	feed_init();
 
-	if ((d.rules = load_rules(d.cfg)) == NULL) {
+	if (load_data(&d) < 0) {
 		config_free(d.cfg);
 		curl_global_cleanup();
 		xmlCleanupParser();
@@ -378,6 +404,7 @@ main(int argc, char **argv)
 	if (d.store == NULL) {
 		log_err("%s", err);
 		page_rules_free(d.rules);
+		entity_db_free(d.entities);
 		config_free(d.cfg);
 		curl_global_cleanup();
 		xmlCleanupParser();
@@ -386,12 +413,15 @@ main(int argc, char **argv)
 	d.started = now_wall();
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
-	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, pages_idle, &d);
-	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.once, once_finished, &d);
+	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, d.entities, pages_idle, &d);
+	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.entities, d.once,
+	    once_finished, &d);
 
 	ev_signal_init(&d.sigterm, on_stop_signal, SIGTERM);
 	ev_signal_init(&d.sigint, on_stop_signal, SIGINT);
-	ev_signal_init(&d.sighup, on_reload, SIGHUP);
+	ev_signal_init(&d.sighup, on_sighup, SIGHUP);
+	ev_timer_init(&d.reload, on_reload, RELOAD_DELAY, 0.);
+	d.reload.data = &d;
 	d.sigterm.data = d.sigint.data = d.sighup.data = &d;
 	ev_signal_start(d.loop, &d.sigterm);
 	ev_signal_start(d.loop, &d.sigint);
@@ -429,6 +459,7 @@ main(int argc, char **argv)
 	pages_free(d.pages);
 	fetcher_free(d.fetcher);
 	page_rules_free(d.rules);
+	entity_db_free(d.entities);
 	ev_signal_stop(d.loop, &d.sigterm);
 	ev_signal_stop(d.loop, &d.sigint);
 	ev_signal_stop(d.loop, &d.sighup);
@@ -436,6 +467,7 @@ main(int argc, char **argv)
 	ev_timer_stop(d.loop, &d.status);
 	ev_timer_stop(d.loop, &d.checkpoint);
 	ev_timer_stop(d.loop, &d.retention);
+	ev_timer_stop(d.loop, &d.reload);
 	store_checkpoint_nowait(d.store);
 	store_close(d.store);
 	config_free(d.cfg);

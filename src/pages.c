@@ -67,6 +67,7 @@ struct pages {
 	struct fetcher *fetcher;
 	struct store *store;
 	const struct page_rules *rules;
+	const struct entity_db *entities;
 	void (*idle)(void *);
 	void *arg;
 	struct host *hosts;
@@ -291,6 +292,7 @@ page_fetched(const struct fetch_result *res, void *arg)
 		struct ingest_page_opts o = { 0 };
 
 		o.rules = p->rules;
+		o.entities = p->entities;
 		o.timezone = j->timezone;
 		o.extract = &j->extract;
 		o.keep_html = j->keep_html;
@@ -505,10 +507,12 @@ pages_pending(const struct pages *p)
 
 struct pages *
 pages_new(struct ev_loop *loop, struct fetcher *f, struct store *st,
-    const struct page_rules *rules, void (*idle)(void *), void *arg)
+    const struct page_rules *rules, const struct entity_db *entities,
+    void (*idle)(void *), void *arg)
 {
 	struct pages *p = xcalloc(1, sizeof(*p));
 
+	p->entities = entities;
 	p->loop = loop;
 	p->fetcher = f;
 	p->store = st;

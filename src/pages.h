@@ -22,6 +22,7 @@ struct ev_loop;
 struct fetcher;
 struct store;
 struct page_rules;
+struct entity_db;
 struct pages;
 
 /*
@@ -29,7 +30,8 @@ struct pages;
  * (--once waits for it).
  */
 struct pages *pages_new(struct ev_loop *loop, struct fetcher *f, struct store *st,
-    const struct page_rules *rules, void (*idle)(void *arg), void *arg);
+    const struct page_rules *rules, const struct entity_db *entities,
+    void (*idle)(void *arg), void *arg);
 
 /* Takes the global settings of cfg (per-host cap, delay, user agent). */
 void pages_configure(struct pages *p, const struct config *cfg);

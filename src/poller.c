@@ -49,6 +49,7 @@ struct poller {
 	struct store *store;
 	struct fetcher *fetcher;
 	struct pages *pages;
+	const struct entity_db *entities;
 	const struct config *cfg;
 	struct feed_run **runs;  /* sorted by name */
 	size_t nruns;
@@ -323,7 +324,7 @@ poll_done(const struct fetch_result *res, void *arg)
 	struct poller *p = r->p;
 	struct feed_state *s = &r->st;
 	struct ingest_stats stats;
-	struct ingest_hook hook = { after_ingest, r };
+	struct ingest_feed_opts hook = { p->entities, after_ingest, r };
 	int64_t now = (int64_t)now_wall();
 	char err[512], *old_etag, *old_lm;
 	int old_errors;
@@ -610,10 +611,11 @@ poller_apply(struct poller *p, const struct config *cfg)
 
 struct poller *
 poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, struct pages *pages,
-    int once, void (*all_done)(void *), void *arg)
+    const struct entity_db *entities, int once, void (*all_done)(void *), void *arg)
 {
 	struct poller *p = xcalloc(1, sizeof(*p));
 
+	p->entities = entities;
 	p->loop = loop;
 	p->store = st;
 	p->fetcher = f;

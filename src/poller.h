@@ -16,8 +16,10 @@ struct fetcher;
 struct store;
 struct pages;
 struct poller;
+struct entity_db;
 
 /*
+ * New stories get their entities from entities (may be NULL).
  * After each successful poll of a feed with fetch_articles, its pending
  * article pages are handed to pages.  once: poll every enabled feed one
  * time, now, and call all_done(arg) when the last poll has been recorded
@@ -25,7 +27,8 @@ struct poller;
  * poll).
  */
 struct poller *poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f,
-    struct pages *pages, int once, void (*all_done)(void *arg), void *arg);
+    struct pages *pages, const struct entity_db *entities, int once,
+    void (*all_done)(void *arg), void *arg);
 
 /* To be called when the page queue drains (pages_new's idle callback). */
 void poller_pages_idle(struct poller *p);

@@ -55,6 +55,12 @@ enum stmt_id {
 	S_STORY_SET_FAMILY,
 	S_REVISION,
 	S_ART_BY_HASH,
+	S_STORY_KNOWN,
+	S_ENTITY_INSERT,
+	S_ENTITY_ID,
+	S_STORY_ENTITY,
+	S_ART_ENTITIES_CLEAR,
+	S_ART_ENTITIES_LINK,
 	S_STORY_SET_FIRST,
 	S_STORY_DELETE_ORPHAN,
 	S_STORY_FIX_FIRST,
@@ -195,6 +201,17 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " a.story_id FROM articles a WHERE a.id = ?1 AND a.content_hash IS NOT ?3"
 	    " AND a.body IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stories s"
 	    " WHERE s.id = a.story_id AND s.teaser)",
+	[S_STORY_KNOWN] = "SELECT 1 FROM stories WHERE content_hash = ?1",
+	[S_ENTITY_INSERT] =
+	    "INSERT INTO entities (name, kind) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	[S_ENTITY_ID] = "SELECT id FROM entities WHERE name = ?1 AND kind = ?2",
+	[S_STORY_ENTITY] =
+	    "INSERT OR REPLACE INTO story_entities (story_id, entity_id, mentions)"
+	    " VALUES (?1, ?2, ?3)",
+	[S_ART_ENTITIES_CLEAR] = "DELETE FROM article_entities WHERE article_id = ?1",
+	[S_ART_ENTITIES_LINK] =
+	    "INSERT OR REPLACE INTO article_entities (article_id, entity_id, mentions)"
+	    " SELECT ?1, entity_id, mentions FROM story_entities WHERE story_id = ?2",
 	[S_ART_BY_HASH] =
 	    "SELECT id, story_id, url, page_state = 'done' FROM articles"
 	    " WHERE feed_id = ?1 AND content_hash = ?2 AND first_seen_at >= ?3"
@@ -355,6 +372,12 @@ configure(struct store *st)
 	if (exec_sql(st, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec_sql(st, "PRAGMA synchronous = NORMAL") < 0)
 		return -1;
+	/*
+	 * NOTE: keep the -wal and -shm files when the daemon closes the
+	 * database, so that readers with read-only access (the dateline group)
+	 * can still open it after the daemon stops.
+	 */
+	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
 	{
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit = %d",
@@ -817,9 +840,81 @@ story_family(struct store *st, int64_t id, const struct syn_fingerprint *fp)
  * The story of fp's text, created (with its family) when new.  0 when fp
  * is NULL (no text, no story); -1 on error.
  */
+/* Records the entities of a new story. */
+static int
+story_entities(struct store *st, int64_t story_id, const struct entity_list *l)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	for (size_t i = 0; l && i < l->n; i++) {
+		const char *kind = entity_kind_name(l->v[i].kind);
+		int64_t eid = 0;
+
+		s = st->stmt[S_ENTITY_INSERT];
+		bind_text(s, 1, l->v[i].name);
+		bind_text(s, 2, kind);
+		if (step_done(st, s) < 0)
+			return -1;
+		s = st->stmt[S_ENTITY_ID];
+		bind_text(s, 1, l->v[i].name);
+		bind_text(s, 2, kind);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			eid = sqlite3_column_int64(s, 0);
+		stmt_done(s);
+		if (rc != SQLITE_ROW) {
+			store_seterr(st, "%s: entity lookup: %s", st->path, sqlite3_errmsg(st->db));
+			return -1;
+		}
+		s = st->stmt[S_STORY_ENTITY];
+		sqlite3_bind_int64(s, 1, story_id);
+		sqlite3_bind_int64(s, 2, eid);
+		sqlite3_bind_int(s, 3, l->v[i].mentions);
+		if (step_done(st, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Gives the article its story's entities (none without a story). */
+static int
+article_entities(struct store *st, int64_t article_id, int64_t story_id)
+{
+	sqlite3_stmt *s = st->stmt[S_ART_ENTITIES_CLEAR];
+
+	sqlite3_bind_int64(s, 1, article_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (story_id <= 0)
+		return 0;
+	s = st->stmt[S_ART_ENTITIES_LINK];
+	sqlite3_bind_int64(s, 1, article_id);
+	sqlite3_bind_int64(s, 2, story_id);
+	return step_done(st, s);
+}
+
+int
+store_story_known(struct store *st, const char *hash)
+{
+	sqlite3_stmt *s = st->stmt[S_STORY_KNOWN];
+	int rc;
+
+	bind_text(s, 1, hash);
+	rc = sqlite3_step(s);
+	stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	return -1;
+}
+
 static int64_t
 story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
-    const char *agency, int64_t now, int64_t *first_article)
+    const char *agency, const struct entity_list *entities, int64_t now,
+    int64_t *first_article)
 {
 	sqlite3_stmt *s;
 	unsigned char blob[4 * SYN_MINHASH];
@@ -857,7 +952,8 @@ story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
 	} else
 		store_seterr(st, "%s: story lookup: %s", st->path, sqlite3_errmsg(st->db));
 	stmt_done(s);
-	if (id > 0 && created && story_family(st, id, fp) < 0)
+	if (id > 0 && created && (story_family(st, id, fp) < 0 ||
+	    story_entities(st, id, entities) < 0))
 		return -1;
 	return id;
 }
@@ -988,7 +1084,7 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		return -1;
 	if (!page_done) {
 		story = story_for(st, a->fp, a->story_title ? a->story_title : a->title,
-		    a->agency, now, &first_article);
+		    a->agency, a->entities, now, &first_article);
 		if (story < 0)
 			goto fail;
 	}
@@ -1053,6 +1149,9 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		}
 	}
 	if (story > 0 && first_article == 0 && story_set_first(st, story, id) < 0)
+		goto fail;
+	if (!page_done && (*outcome == STORE_NEW || (*outcome == STORE_CHANGED &&
+	    old_story != story)) && article_entities(st, id, story) < 0)
 		goto fail;
 	free(old_url);
 	if (article_id)
@@ -1128,7 +1227,8 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
 		return -1;
 	}
-	story = story_for(st, p->fp, title ? title : p->title, p->agency, now, &first_article);
+	story = story_for(st, p->fp, title ? title : p->title, p->agency, p->entities, now,
+	    &first_article);
 	free(title);
 	if (story < 0)
 		return -1;
@@ -1154,6 +1254,8 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
 		return -1;
 	if (story > 0 && first_article == 0 && story_set_first(st, story, article_id) < 0)
+		return -1;
+	if (old_story != story && article_entities(st, article_id, story) < 0)
 		return -1;
 	s = st->stmt[S_LINKS_DELETE];
 	sqlite3_bind_int64(s, 1, article_id);

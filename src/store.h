@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "entities.h"
 #include "syndicate.h"
 
 struct store;
@@ -84,6 +85,8 @@ struct article {
 	const char *categories_json, *enclosures_json;
 	const struct syn_fingerprint *fp;/* the text's fingerprint; NULL: no story */
 	const char *story_title;         /* title for a new story row */
+	/* The story's entities, when its story is new (see store_story_known). */
+	const struct entity_list *entities;
 	int64_t now;                     /* the poll time */
 	int auto_published;
 	int want_page;                   /* queue the article's page for fetching */
@@ -107,6 +110,12 @@ enum store_outcome {
  */
 int store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
     int64_t now, enum store_outcome *outcome, int64_t *article_id);
+
+/*
+ * Whether the story of hash exists already, so that the caller extracts
+ * entities only for new stories.  1, 0, or -1 on error.
+ */
+int store_story_known(struct store *st, const char *hash);
 
 /* An article whose page is due to be fetched. */
 struct page_job {
@@ -134,6 +143,7 @@ struct article_page {
 	const char *title;           /* used only where the article has none */
 	const char *body, *byline, *agency, *dateline;
 	const struct syn_fingerprint *fp;   /* the body's fingerprint; NULL: no story */
+	const struct entity_list *entities; /* when the story is new, else NULL */
 	int auto_published;
 	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
 	const struct store_link *links;
