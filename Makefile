@@ -230,3 +230,30 @@ clean:
 -include $(wildcard $(O)/obj/*.d)
 
 .PHONY: FORCE all check eval regen deps print-deps run clean tests-build
+
+# ---------------------------------------------------------------------------
+# Reliability runs longer than `make check` (tests/RELIABILITY-TESTS.md),
+# all against the sanitizer build.
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="fuzz_feed ..."]   (needs clang)
+#   make crashtest          200 SIGKILLs, disk full, long reader, sqlite3 writer
+#   make soak [DURATION=10m]  1000 feeds, 10 % hostile; RSS sampled each minute
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+DURATION     ?= 10m
+SAN_ENV    = DATELINE_BUILD=$(CURDIR)/build/san DATELINE_TOP=$(CURDIR) \
+	     DATELINE_DATA=$(CURDIR)/data \
+	     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
+	     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/fuzz.sh $(FUZZ_TARGETS)
+
+crashtest:
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 all
+	$(SAN_ENV) $(PYTHON) tests/crash/crash.py
+
+soak:
+	@$(MAKE) --no-print-directory O=build/san SANITIZE=1 all
+	$(SAN_ENV) $(PYTHON) tests/soak/soak.py --duration $(DURATION)
+
+.PHONY: fuzz crashtest soak

@@ -26,7 +26,8 @@ make --no-print-directory O=$out CC="$CLANG" SANITIZE=1 \
 	tail -n 30 $out.log >&2
 	exit 1
 }
-pkgs="libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson zlib"
+# The libraries the programs link, as the Makefile names them.
+pkgs=$(sed -n 's/^PKGS *= *//p' Makefile)
 cflags="-std=c11 -D_GNU_SOURCE -O1 -g -iquote src -iquote $out/gen $(pkg-config --cflags $pkgs)"
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 libs="$(pkg-config --libs $pkgs) -lev -lm"

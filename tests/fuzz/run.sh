@@ -10,7 +10,8 @@ cd "$top" || exit 1
 CC=${CC:-cc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pkgs="libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson zlib"
+# The libraries the programs link, as the Makefile names them.
+pkgs=$(sed -n 's/^PKGS *= *//p' Makefile)
 san=
 # The sanitizer build's objects need the sanitizer runtimes at link time.
 if nm "$build/libdateline.a" 2>/dev/null | grep -q __asan_; then

@@ -349,6 +349,9 @@ def _hostile_once(t, w, M, crowd, slow, servers, ca, trusted, fillers):
     err_has("truncated", "transfer closed", "remaining", "Transferred a partial")
     err_has("reset", "reset", "Recv failure", "closed")
     err_has("trunc-gzip", "compressed body ends early")
+    for name in ("truncated", "reset", "trunc-gzip"):
+        t.ok(state[name][3] is None and len(arts(name)) == 2,
+             "%s: not marked gone, earlier articles kept" % name, state[name])
     err_has("gzip-bomb", "larger than 16777216 bytes")
     t.ok(getattr(bomb, "bomb_blocks_sent", 10240) < 10240,
          "gzip bomb: the transfer was cut long before its 10 GB (%s MiB blocks sent)"
