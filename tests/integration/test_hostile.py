@@ -415,6 +415,67 @@ def _hostile_once(t, w, M, crowd, slow, servers, ca, trusted, fillers):
     t.is_eq(sorted(logged), sorted(named), "every failing feed has its log line")
 
 
+def test_hostile_pages(t):
+    """Article pages from bad servers: each page fails on its own (the
+    article keeps the feed's text), good pages next to them are stored,
+    the run ends and the sanitizers stay quiet."""
+    srv = H.RawServer("127.0.0.1")
+    slow = H.RawServer("127.0.0.2")
+    srv.hostile = slow.hostile = True
+    w = Workdir()
+    good = (b"<!doctype html><html><head><title>Good</title></head><body><article>"
+            b"<h1>Good page</h1>" + b"".join(b"<p>Paragraph %d of the good page, long enough "
+                                               b"to be kept as article text.</p>" % i
+                                               for i in range(5)) + b"</article></body></html>")
+    pages = {
+        "good": (srv, H.body_route(good, ctype="text/html; charset=utf-8")),
+        "bomb": (srv, H.gzip_bomb(10)),
+        "huge": (srv, H.body_route(b"<html><body><p>" + b"word " * (3 * 1024 * 1024) +
+                                   b"</p></body></html>", ctype="text/html")),
+        "deep": (srv, H.body_route(b"<html><body>" + b"<div>" * 10 ** 6 + b"text" +
+                                   b"</div>" * 10 ** 6 + b"</body></html>", ctype="text/html")),
+        "binary": (srv, H.body_route(bytes(range(256)) * 1000, ctype="text/html")),
+        "nul": (srv, H.body_route(b"<html><body><p>a\x00b</p>\x00\x00</body></html>",
+                                  ctype="text/html; charset=utf-16")),
+        "loop": (srv, H.redirect("/page/loop")),
+        "file": (srv, H.redirect("file:///etc/passwd")),
+        "trunc-gzip": (srv, H.truncated_gzip),
+        "reset": (srv, H.reset_mid_transfer),
+        "stall": (slow, H.stall_after_headers),
+        "endless": (slow, H.endless_chunked()),
+    }
+    items = []
+    for name, (server, fn) in pages.items():
+        server.route("/page/%s" % name, fn)
+        items.append({"guid": name, "link": server.url("/page/%s" % name),
+                      "title": "Item %s" % name, "description": "Feed text of %s." % name})
+    srv.route("/feed.xml", H.body_route(H.rss_items(items)))
+    w.write_config([feed_yaml("pages", srv.url("/feed.xml"), fetch_articles=True,
+                              robots=False, page_retries=1, timeout="4s")],
+                   extra="page_delay: 0s\npage_host_connections: 4")
+    rc, log, peak, secs = run_daemon(w)
+    t.is_eq(rc, 0, "--once with hostile article pages exits 0 (%.1fs, peak RSS %.0f MiB)"
+            % (secs, peak / 1024))
+    t.ok(sanitizer_clean(log), "no sanitizer report", log[-3000:])
+    st = {r[0]: r[1:] for r in w.sql("SELECT guid, page_state, page_error, body FROM articles")}
+    t.ok(st.get("good", (None,))[0] == "done" and "Paragraph 4 of the good page" in st["good"][2],
+         "the good page is stored next to the bad ones", st.get("good"))
+    for name in pages:
+        if name == "good":
+            continue
+        s_ = st.get(name)
+        ok = s_ is not None and (s_[0] in ("failed", "pending") and s_[1] or s_[0] == "done")
+        kept = s_ is not None and (s_[0] == "done" or s_[2] == "Feed text of %s." % name)
+        t.ok(ok and kept, "page %s: %s" % (name, (s_[1] or s_[0]) if s_ else "no article"), s_)
+    big = w.sql("SELECT length(CAST(body AS BLOB)) FROM articles WHERE guid = 'huge'")
+    t.ok(big and big[0][0] <= 4 * 1024 * 1024,
+         "a 15 MB page's text is bounded (%s bytes kept)" % (big[0][0] if big else None))
+    t.is_eq(w.sql("PRAGMA integrity_check"), [("ok",)], "integrity_check ok")
+    srv.close()
+    slow.close()
+    w.cleanup()
+
+
 def test_redirect_kinds(t):
     """308 seen three polls in a row moves the feed; 307 never does."""
     srv = FixtureServer()
@@ -563,5 +624,5 @@ def test_reload_storm(t):
 
 
 if __name__ == "__main__":
-    main([test_hostile_once, test_redirect_kinds, test_destination_spellings,
+    main([test_hostile_once, test_hostile_pages, test_redirect_kinds, test_destination_spellings,
           test_connection_reuse_rechecked, test_reload_storm])
