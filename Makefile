@@ -54,7 +54,7 @@ ALL_LDFLAGS= $(LDFLAGS) $(SAN_FLAGS)
 # Every module but the two programs' mains is in the library both link.
 LIB_SRC    = $(filter-out src/main.c src/cli.c,$(wildcard src/*.c))
 LIB_OBJ    = $(LIB_SRC:src/%.c=$(O)/obj/%.o) $(O)/obj/sqlfiles.o
-SQL_FILES  = sql/schema.sql $(sort $(wildcard sql/migrations/*.sql))
+SQL_FILES  = sql/schema.sql $(sort $(wildcard sql/migrations/*.sql)) sql/views.sql
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 

@@ -24,7 +24,7 @@ h=$out/sqlfiles.h.tmp
 	echo '#ifndef DATELINE_SQLFILES_H'
 	echo '#define DATELINE_SQLFILES_H'
 	echo 'struct sql_file { const char *name; const char *text; };'
-	echo '/* sql/schema.sql first, then the migrations in name order. */'
+	echo '/* sql/schema.sql first, then the migrations in name order, then sql/views.sql. */'
 	echo 'extern const struct sql_file sql_files[];'
 	echo 'extern const int sql_files_count;'
 	echo '#endif'

@@ -170,44 +170,5 @@ CREATE TABLE links (
 ) WITHOUT ROWID;
 CREATE INDEX links_url ON links(url);
 
--- Copies of each story: how many outlets ran it, first and last seen, and
--- the spread in minutes between the first and the last copy.
-CREATE VIEW story_copies AS
-SELECT s.id                          AS story_id,
-       s.family_id                   AS family_id,
-       s.title                       AS title,
-       s.agency                      AS agency,
-       count(a.id)                   AS copies,
-       count(DISTINCT a.feed_id)     AS outlets,
-       min(a.first_seen_at)          AS first_seen_at,
-       max(a.first_seen_at)          AS last_seen_at,
-       CAST(round((julianday(max(a.first_seen_at)) -
-                   julianday(min(a.first_seen_at))) * 1440) AS INTEGER)
-                                     AS spread_minutes
-FROM stories s JOIN articles a ON a.story_id = s.id
-GROUP BY s.id;
-
--- Each active feed's health:
---   gone     the server answered 410 Gone: kept, no longer polled;
---   failing  the last poll failed (last_error says why);
---   stale    polls succeed, but nothing new came for more than four times
---            the feed's usual gap between new items;
---   ok       otherwise.
-CREATE VIEW feed_health AS
-SELECT f.id, f.name, f.url, f.kind,
-       CASE
-         WHEN f.gone_at IS NOT NULL THEN 'gone'
-         WHEN f.last_error IS NOT NULL THEN 'failing'
-         WHEN f.item_gap IS NOT NULL AND f.last_new_item_at IS NOT NULL
-              AND (julianday('now') - julianday(f.last_new_item_at)) * 86400
-                  > 4 * f.item_gap THEN 'stale'
-         ELSE 'ok'
-       END AS state,
-       f.last_success_at, f.last_new_item_at, f.consecutive_errors, f.last_error,
-       f.next_poll_at, f.cur_interval AS interval_seconds,
-       f.item_gap AS usual_gap_seconds, f.last_status, f.polls,
-       (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles
-FROM feeds f
-WHERE f.active = 1;
 
 PRAGMA user_version = 1;

@@ -63,6 +63,7 @@ struct daemon {
 	ev_signal sigterm, sigint, sighup;
 	ev_timer watchdog, status, checkpoint, retention, reload;
 	int exit_code;
+	int once_done;                 /* --once: finished (maybe before the loop ran) */
 	double started;
 	int status_ticks;
 	long long stories, articles;   /* last counts, for the metrics file */
@@ -338,6 +339,7 @@ once_finished(void *arg)
 	struct daemon *d = arg;
 
 	log_info("--once: every feed polled");
+	d->once_done = 1;
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -451,7 +453,9 @@ main(int argc, char **argv)
 	notify_send("READY=1");
 	update_status(&d);
 
-	ev_run(d.loop, 0);
+	/* NOTE: --once with nothing to poll finishes before the loop starts. */
+	if (!d.once_done)
+		ev_run(d.loop, 0);
 
 	if (d.once)
 		write_metrics(&d);   /* a --once run leaves its numbers too */

@@ -61,6 +61,10 @@ enum stmt_id {
 	S_STORY_ENTITY,
 	S_ART_ENTITIES_CLEAR,
 	S_ART_ENTITIES_LINK,
+	S_FTS_DEL_FEED,
+	S_FTS_DEL_TITLE,
+	S_FTS_DEL_PAGE,
+	S_FTS_ADD,
 	S_STORY_SET_FIRST,
 	S_STORY_DELETE_ORPHAN,
 	S_STORY_FIX_FIRST,
@@ -192,15 +196,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_LSH_INSERT] = "INSERT OR IGNORE INTO story_lsh (key, story_id) VALUES (?1, ?2)",
 	[S_STORY_SET_FAMILY] = "UPDATE stories SET family_id = ?2 WHERE id = ?1",
 	/*
-	 * The text being replaced becomes a revision, unless it was only a
-	 * teaser (the page's full text is the same version, fuller).
+	 * The text being replaced becomes a revision.  ?4: only if it came from
+	 * the page (a page's first text replaces the feed's teaser: the same
+	 * version, fuller, not a revision).
 	 */
 	[S_REVISION] =
 	    "INSERT INTO article_revisions (article_id, revised_at, title, body,"
 	    " content_hash, story_id) SELECT a.id, ?2, a.title, a.body, a.content_hash,"
 	    " a.story_id FROM articles a WHERE a.id = ?1 AND a.content_hash IS NOT ?3"
-	    " AND a.body IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stories s"
-	    " WHERE s.id = a.story_id AND s.teaser)",
+	    " AND a.body IS NOT NULL AND (?4 = 0 OR a.page_fetched_at IS NOT NULL)",
 	[S_STORY_KNOWN] = "SELECT 1 FROM stories WHERE content_hash = ?1",
 	[S_ENTITY_INSERT] =
 	    "INSERT INTO entities (name, kind) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -212,6 +216,26 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ART_ENTITIES_LINK] =
 	    "INSERT OR REPLACE INTO article_entities (article_id, entity_id, mentions)"
 	    " SELECT ?1, entity_id, mentions FROM story_entities WHERE story_id = ?2",
+	/*
+	 * The search index is external-content FTS5: an entry is removed with
+	 * the exact text it was added with, so each is removed just before an
+	 * UPDATE that will change title or body (the same conditions), and
+	 * added again after.
+	 */
+	[S_FTS_DEL_FEED] =
+	    "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+	    " SELECT 'delete', id, title, body FROM articles"
+	    " WHERE id = ?1 AND (title IS NOT ?2 OR body IS NOT ?3)",
+	[S_FTS_DEL_TITLE] =
+	    "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+	    " SELECT 'delete', id, title, body FROM articles WHERE id = ?1 AND title IS NOT ?2",
+	[S_FTS_DEL_PAGE] =
+	    "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+	    " SELECT 'delete', id, title, body FROM articles WHERE id = ?1"
+	    " AND (body IS NOT ?2 OR (title IS NULL AND ?3 IS NOT NULL))",
+	[S_FTS_ADD] =
+	    "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body"
+	    " FROM articles WHERE id = ?1",
 	[S_ART_BY_HASH] =
 	    "SELECT id, story_id, url, page_state = 'done' FROM articles"
 	    " WHERE feed_id = ?1 AND content_hash = ?2 AND first_seen_at >= ?3"
@@ -267,6 +291,22 @@ store_errmsg(struct store *st)
 	return st->errmsg;
 }
 
+/* Migrations are named NNN-what.sql; views.sql is not one. */
+static int
+is_migration(const char *name)
+{
+	return name[0] >= '0' && name[0] <= '9';
+}
+
+static const char *
+views_sql(void)
+{
+	for (int i = 1; i < sql_files_count; i++)
+		if (strcmp(sql_files[i].name, "views.sql") == 0)
+			return sql_files[i].text;
+	return "";
+}
+
 int
 store_schema_version(void)
 {
@@ -274,7 +314,8 @@ store_schema_version(void)
 	int v = 1;
 
 	for (int i = 1; i < sql_files_count; i++)
-		v = atoi(sql_files[i].name);
+		if (is_migration(sql_files[i].name))
+			v = atoi(sql_files[i].name);
 	return v;
 }
 
@@ -338,7 +379,7 @@ migrate(struct store *st)
 	for (int i = 1; i < sql_files_count; i++) {
 		int v = atoi(sql_files[i].name);
 
-		if (v <= have)
+		if (!is_migration(sql_files[i].name) || v <= have)
 			continue;
 		log_notice("%s: migrating schema to version %d (%s)", st->path, v,
 		    sql_files[i].name);
@@ -350,6 +391,9 @@ migrate(struct store *st)
 		if (exec_sql(st, pragma) < 0)
 			goto fail;
 	}
+	/* Views hold no data: this version's replace whatever was there. */
+	if (exec_sql(st, views_sql()) < 0)
+		goto fail;
 	return exec_sql(st, "COMMIT");
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -958,15 +1002,41 @@ story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
 	return id;
 }
 
+/*
+ * Removes the article's search entry if the UPDATE about to run changes
+ * its title or body (s is one of the S_FTS_DEL_* statements, already
+ * bound from ?2).  *removed tells whether to add it back after.
+ */
+static int
+fts_remove_if(struct store *st, sqlite3_stmt *s, int64_t id, int *removed)
+{
+	sqlite3_bind_int64(s, 1, id);
+	if (step_done(st, s) < 0)
+		return -1;
+	*removed = sqlite3_changes(st->db) > 0;
+	return 0;
+}
+
+static int
+fts_add(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = st->stmt[S_FTS_ADD];
+
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(st, s);
+}
+
 /* Keeps the article's current text as a revision if hash replaces it. */
 static int
-keep_revision(struct store *st, int64_t article_id, const char *hash, int64_t now)
+keep_revision(struct store *st, int64_t article_id, const char *hash, int64_t now,
+    int only_page_text)
 {
 	sqlite3_stmt *s = st->stmt[S_REVISION];
 
 	sqlite3_bind_int64(s, 1, article_id);
 	bind_time(s, 2, now);
 	bind_text(s, 3, hash);
+	sqlite3_bind_int(s, 4, only_page_text);
 	return step_done(st, s);
 }
 
@@ -1077,7 +1147,7 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 	int64_t id = 0, old_story = 0, story = 0, first_article = 0;
 	char *old_url = NULL;
 	const char *url = a->url;
-	int found, rc, page_done = 0;
+	int found, rc, page_done = 0, fts_removed = 0;
 
 	found = article_find(st, feed_id, a, &id, &old_story, &old_url, &page_done);
 	if (found < 0)
@@ -1099,6 +1169,8 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 			goto fail;
 		id = sqlite3_last_insert_rowid(st->db);
 		*outcome = STORE_NEW;
+		if (fts_add(st, id) < 0)
+			goto fail;
 		if (url != NULL) {
 			/* Related-story links that pointed here before it was stored. */
 			s = st->stmt[S_LINKS_TARGET_NEW];
@@ -1128,7 +1200,13 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		}
 		if (url == NULL)
 			url = old_url;
-		if (!page_done && keep_revision(st, id, a->fp ? a->fp->hash : NULL, now) < 0)
+		if (!page_done && keep_revision(st, id, a->fp ? a->fp->hash : NULL, now, 0) < 0)
+			goto fail;
+		s = st->stmt[page_done ? S_FTS_DEL_TITLE : S_FTS_DEL_FEED];
+		bind_text(s, 2, a->title);
+		if (!page_done)
+			bind_text(s, 3, a->feed_text);
+		if (fts_remove_if(st, s, id, &fts_removed) < 0)
 			goto fail;
 		s = st->stmt[page_done ? S_ART_UPDATE_FEED_ONLY : S_ART_UPDATE];
 		sqlite3_bind_int64(s, 1, id);
@@ -1136,6 +1214,8 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		bind_text(s, 4, url);
 		bind_time(s, 18, now);
 		if (step_done(st, s) < 0)
+			goto fail;
+		if (fts_removed && fts_add(st, id) < 0)
 			goto fail;
 		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
 		if (*outcome == STORE_CHANGED && !page_done && old_story > 0 &&
@@ -1212,7 +1292,7 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	sqlite3_stmt *s;
 	int64_t old_story = 0, story = 0, first_article = 0;
 	char *title = NULL;
-	int rc;
+	int rc, fts_removed = 0;
 
 	s = st->stmt[S_ART_STORY];
 	sqlite3_bind_int64(s, 1, article_id);
@@ -1232,7 +1312,12 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	free(title);
 	if (story < 0)
 		return -1;
-	if (keep_revision(st, article_id, p->fp ? p->fp->hash : NULL, now) < 0)
+	if (keep_revision(st, article_id, p->fp ? p->fp->hash : NULL, now, 1) < 0)
+		return -1;
+	s = st->stmt[S_FTS_DEL_PAGE];
+	bind_text(s, 2, p->body);
+	bind_text(s, 3, p->title);
+	if (fts_remove_if(st, s, article_id, &fts_removed) < 0)
 		return -1;
 	s = st->stmt[S_PAGE_DONE];
 	sqlite3_bind_int64(s, 1, article_id);
@@ -1250,6 +1335,8 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	sqlite3_bind_int(s, 13, p->count_attempt ? 1 : 0);
 	bind_text(s, 14, p->title);
 	if (step_done(st, s) < 0)
+		return -1;
+	if (fts_removed && fts_add(st, article_id) < 0)
 		return -1;
 	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
 		return -1;
@@ -1385,28 +1472,38 @@ store_prune(struct store *st, int64_t bodies_before, int64_t articles_before, in
 	*done = 0;
 	if (store_begin(st) < 0)
 		return -1;
+	/* The batch's ids, so the search index is told about exactly those rows. */
+	if (exec_sql(st, "CREATE TEMP TABLE IF NOT EXISTS prune_batch (id INTEGER PRIMARY KEY)") < 0 ||
+	    exec_sql(st, "DELETE FROM prune_batch") < 0)
+		goto fail;
 	if (bodies_before != DATE_UNSET) {
-		if (exec_bound(st, "DELETE FROM pages WHERE article_id IN (SELECT id FROM"
-		    " articles WHERE first_seen_at < ?1 LIMIT ?2)", bodies_before, limit,
-		    done) < 0 ||
-		    exec_bound(st, "UPDATE articles SET body = NULL, feed_text = NULL,"
-		    " content_html = NULL, summary = NULL WHERE id IN (SELECT id FROM articles"
+		if (exec_bound(st, "INSERT INTO prune_batch SELECT id FROM articles"
 		    " WHERE first_seen_at < ?1 AND (body IS NOT NULL OR feed_text IS NOT NULL"
-		    " OR content_html IS NOT NULL OR summary IS NOT NULL) LIMIT ?2)",
-		    bodies_before, limit, done) < 0)
+		    " OR content_html IS NOT NULL OR summary IS NOT NULL) LIMIT ?2",
+		    bodies_before, limit, done) < 0 ||
+		    exec_sql(st, "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+		    " SELECT 'delete', id, title, body FROM articles"
+		    " WHERE id IN (SELECT id FROM prune_batch)") < 0 ||
+		    exec_sql(st, "DELETE FROM pages WHERE article_id IN (SELECT id FROM prune_batch)") < 0 ||
+		    exec_sql(st, "UPDATE articles SET body = NULL, feed_text = NULL,"
+		    " content_html = NULL, summary = NULL WHERE id IN (SELECT id FROM prune_batch)") < 0 ||
+		    exec_sql(st, "INSERT INTO articles_fts (rowid, title, body) SELECT id, title,"
+		    " body FROM articles WHERE id IN (SELECT id FROM prune_batch)") < 0 ||
+		    exec_sql(st, "DELETE FROM prune_batch") < 0)
 			goto fail;
 	}
 	if (articles_before != DATE_UNSET) {
-		int n = 0;
-
 		/*
-		 * Links, entities and pages go with their article (ON DELETE);
-		 * stories left without copies, and first-article pointers to
-		 * deleted rows, are fixed after.
+		 * Links, entities, revisions and pages go with their article (ON
+		 * DELETE); stories left without copies, and first-article
+		 * pointers to deleted rows, are fixed after.
 		 */
-		(void)n;
-		if (exec_bound(st, "DELETE FROM articles WHERE id IN (SELECT id FROM articles"
-		    " WHERE first_seen_at < ?1 LIMIT ?2)", articles_before, limit, done) < 0 ||
+		if (exec_bound(st, "INSERT INTO prune_batch SELECT id FROM articles"
+		    " WHERE first_seen_at < ?1 LIMIT ?2", articles_before, limit, done) < 0 ||
+		    exec_sql(st, "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+		    " SELECT 'delete', id, title, body FROM articles"
+		    " WHERE id IN (SELECT id FROM prune_batch)") < 0 ||
+		    exec_sql(st, "DELETE FROM articles WHERE id IN (SELECT id FROM prune_batch)") < 0 ||
 		    exec_sql(st, "DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM articles"
 		    " a WHERE a.story_id = stories.id)") < 0 ||
 		    exec_sql(st, "UPDATE stories SET first_article_id = (SELECT id FROM"

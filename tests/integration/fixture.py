@@ -194,6 +194,18 @@ class Workdir:
         finally:
             con.close()
 
+    def fts_ok(self):
+        """Whether the search index matches the articles exactly."""
+        con = sqlite3.connect(self.db)
+        try:
+            con.execute("INSERT INTO articles_fts (articles_fts, rank) "
+                        "VALUES ('integrity-check', 1)")
+            return True
+        except sqlite3.Error:
+            return False
+        finally:
+            con.close()
+
     def cleanup(self):
         self.tmp.cleanup()
 

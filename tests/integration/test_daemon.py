@@ -158,6 +158,15 @@ def test_notify(t):
     w.cleanup()
 
 
+def test_once_without_feeds(t):
+    w = Workdir()
+    w.write_config([])
+    rc, err = run_once(w, timeout=20)
+    t.is_eq(rc, 0, "--once with no feeds finishes at once")
+    t.is_eq(w.sql("PRAGMA user_version")[0][0] >= 1, True, "and leaves a ready store")
+    w.cleanup()
+
+
 def test_bad_config_refused(t):
     w = Workdir()
     with open(w.config, "w") as f:
@@ -171,4 +180,4 @@ def test_bad_config_refused(t):
 
 if __name__ == "__main__":
     main([test_reload, test_sigterm_mid_poll, test_destination_filter, test_notify,
-          test_bad_config_refused])
+          test_once_without_feeds, test_bad_config_refused])

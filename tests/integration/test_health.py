@@ -198,6 +198,7 @@ def test_retention(t):
     t.is_eq(w.sql("SELECT count(*) FROM stories WHERE NOT EXISTS (SELECT 1 FROM articles a "
                   "WHERE a.story_id = stories.id)"), [(0,)], "no story left without copies")
     t.is_eq(w.sql("PRAGMA integrity_check"), [("ok",)], "integrity ok")
+    t.ok(w.fts_ok(), "the search index follows the pruning")
     srv.close()
     w.cleanup()
 

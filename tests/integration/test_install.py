@@ -73,7 +73,7 @@ def man_pages():
 
 
 def sql_files():
-    out = ["sql/schema.sql"]
+    out = ["sql/schema.sql", "sql/views.sql"]
     mig = os.path.join(TOP, "sql", "migrations")
     if os.path.isdir(mig):
         out += sorted("sql/migrations/" + n for n in os.listdir(mig) if n.endswith(".sql"))

@@ -89,6 +89,9 @@ def test_pages_stored(t):
     t.ok(peak <= 1, "never more than one request at a time to the host (peak %d)" % peak)
     t.is_eq(w.sql("SELECT count(DISTINCT story_id) FROM articles"), [(4,)],
             "each article its own story")
+    t.ok(w.fts_ok(), "the search index has the page bodies")
+    t.is_eq(w.sql("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'rooftop'"),
+            [(3,)], "page bodies are searchable")
     # A second run fetches nothing again.
     before = len(srv.requests)
     run_once(w)

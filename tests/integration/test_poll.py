@@ -82,6 +82,13 @@ def test_update_in_place(t):
     t.is_eq(w.sql("SELECT changed_at FROM articles WHERE guid='a-1'"), [(None,)],
             "unchanged item untouched")
     t.is_eq(w.sql("SELECT count(*) FROM stories"), [(2,)], "the old text's story is dropped")
+    t.ok(w.fts_ok(), "the search index follows the update")
+    t.is_eq(w.sql("SELECT a.guid FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+                  "WHERE articles_fts MATCH 'updated'"), [("a-2",)],
+            "the new title is searchable")
+    t.is_eq(w.sql("SELECT count(*) FROM article_revisions r JOIN articles a ON "
+                  "a.id = r.article_id WHERE a.guid = 'a-2' AND r.body = 'Second & body.'"),
+            [(1,)], "the previous text is kept as a revision")
     srv.close()
     w.cleanup()
 
