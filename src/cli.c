@@ -55,6 +55,12 @@ usage(FILE *f)
 	    "        stories, newest first, with their copies and outlets\n"
 	    "  story ID [--json]\n"
 	    "        every copy of a story and its near-variants\n"
+	    "  search QUERY [--since DURATION] [--feed NAME] [--agency NAME] [--limit N]\n"
+	    "        full-text search, best matches first, with snippets\n"
+	    "  entities [--since DURATION] [--kind KIND] [--top N]\n"
+	    "        the most-named people, organizations and places\n"
+	    "  entity NAME\n"
+	    "        the stories naming a person, organization or place\n"
 	    "  backup [-c CONFIG | --db FILE] DEST\n"
 	    "        copy the database while the daemon runs\n"
 	    "  reextract [-c CONFIG] [--db FILE]\n"
@@ -446,6 +452,12 @@ main(int argc, char **argv)
 		rc = cmd_stories(argc, argv);
 	else if (strcmp(cmd, "story") == 0)
 		rc = cmd_story(argc, argv);
+	else if (strcmp(cmd, "search") == 0)
+		rc = cmd_search(argc, argv);
+	else if (strcmp(cmd, "entities") == 0)
+		rc = cmd_entities(argc, argv);
+	else if (strcmp(cmd, "entity") == 0)
+		rc = cmd_entity(argc, argv);
 	else if (strcmp(cmd, "backup") == 0)
 		rc = cmd_backup(argc, argv);
 	else if (strcmp(cmd, "reextract") == 0)

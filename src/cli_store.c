@@ -290,6 +290,169 @@ cmd_story(int argc, char **argv)
 }
 
 int
+cmd_search(int argc, char **argv)
+{
+	enum { OPT_SINCE = 2000, OPT_FEED, OPT_AGENCY, OPT_LIMIT };
+	static const struct option longopts[] = {
+		STORE_LONGOPTS,
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "feed", required_argument, NULL, OPT_FEED },
+		{ "agency", required_argument, NULL, OPT_AGENCY },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] = "usage: dateline search QUERY [--since DURATION] "
+	    "[--feed NAME] [--agency NAME] [--limit N] [-c CONFIG | --db FILE] "
+	    "[--json | --csv] [--utc]\n";
+	struct search_opts so = { NULL, DATE_UNSET, NULL, NULL, 20 };
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		switch (c) {
+		case OPT_SINCE:
+			if (parse_since(optarg, &so.since) < 0)
+				return 2;
+			break;
+		case OPT_FEED: so.feed = optarg; break;
+		case OPT_AGENCY: so.agency = optarg; break;
+		case OPT_LIMIT:
+			if (parse_count("--limit", optarg, &so.limit) < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("%s  articles matching QUERY, best first, with the match in [brackets]\n"
+			    "  QUERY is FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*,\n"
+			    "  title:word; diacritics and case are ignored\n"
+			    "      --since DURATION  first seen within DURATION (30m, 6h, 7d)\n"
+			    "      --feed NAME       from feed NAME\n"
+			    "      --agency NAME     credited to agency NAME\n"
+			    "      --limit N         at most N articles (default 20)\n%s%s",
+			    usage_line, store_opts_help, format_opts_help);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage_line, stderr);
+		return 2;
+	}
+	so.query = argv[optind];
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	return print_and_close(query_search(st, &so), st, cfg, &o);
+}
+
+int
+cmd_entities(int argc, char **argv)
+{
+	enum { OPT_SINCE = 2000, OPT_KIND, OPT_TOP };
+	static const struct option longopts[] = {
+		STORE_LONGOPTS,
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] = "usage: dateline entities [--since DURATION] "
+	    "[--kind person|org|place] [--top N] [-c CONFIG | --db FILE] [--json | --csv] "
+	    "[--utc]\n";
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	const char *kind = NULL;
+	int64_t since = DATE_UNSET;
+	int c, top = 50;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		switch (c) {
+		case OPT_SINCE:
+			if (parse_since(optarg, &since) < 0)
+				return 2;
+			break;
+		case OPT_KIND:
+			if (strcmp(optarg, "person") != 0 && strcmp(optarg, "org") != 0 &&
+			    strcmp(optarg, "place") != 0) {
+				fprintf(stderr, "dateline: --kind is person, org or place, not '%s'\n",
+				    optarg);
+				return 2;
+			}
+			kind = optarg;
+			break;
+		case OPT_TOP:
+			if (parse_count("--top", optarg, &top) < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("%s  the most-named people, organizations and places, by stories\n"
+			    "      --since DURATION  in stories first seen within DURATION\n"
+			    "      --kind KIND       person, org or place\n"
+			    "      --top N           at most N entities (default 50)\n%s%s",
+			    usage_line, store_opts_help, format_opts_help);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage_line, stderr);
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	return print_and_close(query_entities(st, since, kind, top), st, cfg, &o);
+}
+
+int
+cmd_entity(int argc, char **argv)
+{
+	enum { OPT_LIMIT = 2000 };
+	static const struct option longopts[] = {
+		STORE_LONGOPTS,
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage_line[] = "usage: dateline entity NAME [--limit N] "
+	    "[-c CONFIG | --db FILE] [--json | --csv] [--utc]\n";
+	struct store_opts o = { 0 };
+	struct config *cfg;
+	struct store *st;
+	int c, limit = 100;
+
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		if (store_opt(&o, c))
+			continue;
+		if (c == OPT_LIMIT) {
+			if (parse_count("--limit", optarg, &limit) < 0)
+				return 2;
+			continue;
+		}
+		if (c == 'h') {
+			printf("%s  the stories naming NAME (a person, organization or place; case\n"
+			    "  does not matter), newest first, with their copies and outlets\n"
+			    "      --limit N         at most N stories (default 100)\n%s%s",
+			    usage_line, store_opts_help, format_opts_help);
+			return 0;
+		}
+		return 2;
+	}
+	if (optind != argc - 1) {
+		fputs(usage_line, stderr);
+		return 2;
+	}
+	if ((st = open_store(&o, STORE_READONLY, &cfg)) == NULL)
+		return 1;
+	return print_and_close(query_entity(st, argv[optind], limit), st, cfg, &o);
+}
+
+int
 cmd_backup(int argc, char **argv)
 {
 	static const struct option longopts[] = { STORE_LONGOPTS, { NULL, 0, NULL, 0 } };

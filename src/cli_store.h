@@ -8,6 +8,9 @@
 int cmd_feeds(int argc, char **argv);
 int cmd_stories(int argc, char **argv);
 int cmd_story(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_entities(int argc, char **argv);
+int cmd_entity(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_reextract(int argc, char **argv);
 

@@ -194,6 +194,124 @@ query_story(struct store *st, int64_t id)
 	return t;
 }
 
+struct table *
+query_search(struct store *st, const struct search_opts *o)
+{
+	static const struct column cols[] = {
+		{ "article", COL_INT, 0 },
+		{ "first_seen", COL_TIME, 0 },
+		{ "feed", COL_TEXT, 18 },
+		{ "story", COL_INT, 0 },
+		{ "title", COL_TEXT, 50 },
+		{ "snippet", COL_TEXT, 70 },
+		{ "url", COL_TEXT, 0 },
+	};
+	/*
+	 * NOTE: bm25 weights: a match in the title counts five times one in
+	 * the body.  The filters apply after the match, so the FTS index does
+	 * the heavy lifting.
+	 */
+	sqlite3_stmt *s = prepare(st,
+	    "SELECT a.id, a.first_seen_at, f.name, a.story_id, a.title,"
+	    " snippet(articles_fts, 1, '[', ']', '...', 12), a.url"
+	    " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+	    " JOIN feeds f ON f.id = a.feed_id"
+	    " WHERE articles_fts MATCH ?1"
+	    " AND (?2 IS NULL OR a.first_seen_at >= ?2)"
+	    " AND (?3 IS NULL OR f.name = ?3)"
+	    " AND (?4 IS NULL OR a.agency = ?4 COLLATE NOCASE)"
+	    " ORDER BY bm25(articles_fts, 5.0, 1.0) LIMIT ?5");
+	struct table *t;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, o->query, -1, SQLITE_TRANSIENT);
+	bind_time_or_null(s, 2, o->since);
+	if (o->feed)
+		sqlite3_bind_text(s, 3, o->feed, -1, SQLITE_TRANSIENT);
+	if (o->agency)
+		sqlite3_bind_text(s, 4, o->agency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 5, o->limit);
+	t = fill_table(st, s, cols, ARRAY_LEN(cols));
+	if (t == NULL && strstr(store_errmsg(st), "fts5") != NULL) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "%s", store_errmsg(st));
+		store_seterr(st, "bad search query '%s' (%s)", o->query, msg);
+	}
+	return t;
+}
+
+struct table *
+query_entities(struct store *st, int64_t since, const char *kind, int top)
+{
+	static const struct column cols[] = {
+		{ "entity", COL_TEXT, 40 },
+		{ "kind", COL_TEXT, 0 },
+		{ "stories", COL_INT, 0 },
+		{ "articles", COL_INT, 0 },
+		{ "mentions", COL_INT, 0 },
+		{ "last_seen", COL_TIME, 0 },
+	};
+	sqlite3_stmt *s = prepare(st,
+	    "SELECT e.name, e.kind, count(DISTINCT se.story_id),"
+	    " (SELECT count(*) FROM articles a WHERE a.story_id IN (SELECT se2.story_id"
+	    "   FROM story_entities se2 JOIN stories s2 ON s2.id = se2.story_id"
+	    "   WHERE se2.entity_id = e.id AND (?1 IS NULL OR s2.first_seen_at >= ?1))),"
+	    " sum(se.mentions), max(s.first_seen_at)"
+	    " FROM story_entities se JOIN stories s ON s.id = se.story_id"
+	    " JOIN entities e ON e.id = se.entity_id"
+	    " WHERE (?1 IS NULL OR s.first_seen_at >= ?1) AND (?2 IS NULL OR e.kind = ?2)"
+	    " GROUP BY e.id ORDER BY count(DISTINCT se.story_id) DESC, sum(se.mentions) DESC,"
+	    " e.name LIMIT ?3");
+
+	if (s == NULL)
+		return NULL;
+	bind_time_or_null(s, 1, since);
+	if (kind)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, top);
+	return fill_table(st, s, cols, ARRAY_LEN(cols));
+}
+
+struct table *
+query_entity(struct store *st, const char *name, int limit)
+{
+	static const struct column cols[] = {
+		{ "story", COL_INT, 0 },
+		{ "first_seen", COL_TIME, 0 },
+		{ "entity", COL_TEXT, 24 },
+		{ "kind", COL_TEXT, 0 },
+		{ "mentions", COL_INT, 0 },
+		{ "copies", COL_INT, 0 },
+		{ "outlets", COL_TEXT, 40 },
+		{ "title", COL_TEXT, 60 },
+	};
+	sqlite3_stmt *s = prepare(st,
+	    "SELECT s.id, s.first_seen_at, e.name, e.kind, se.mentions,"
+	    " (SELECT count(*) FROM articles a WHERE a.story_id = s.id),"
+	    " (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT f.name AS name"
+	    "   FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.story_id = s.id"
+	    "   ORDER BY f.name)), s.title"
+	    " FROM entities e JOIN story_entities se ON se.entity_id = e.id"
+	    " JOIN stories s ON s.id = se.story_id"
+	    " WHERE e.name = ?1 COLLATE NOCASE"
+	    " ORDER BY s.first_seen_at DESC, s.id DESC LIMIT ?2");
+	struct table *t;
+
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, limit);
+	t = fill_table(st, s, cols, ARRAY_LEN(cols));
+	if (t != NULL && table_rows(t) == 0) {
+		table_free(t);
+		store_seterr(st, "no stories name '%s'", name);
+		return NULL;
+	}
+	return t;
+}
+
 int
 store_backup(struct store *st, const char *path)
 {

@@ -29,6 +29,31 @@ struct table *query_stories(struct store *st, int64_t since, const char *agency,
  */
 struct table *query_story(struct store *st, int64_t id);
 
+/* Search options; absent filters are NULL / DATE_UNSET. */
+struct search_opts {
+	const char *query;       /* FTS5 query syntax */
+	int64_t since;           /* first seen since */
+	const char *feed;        /* feed name */
+	const char *agency;      /* case-insensitive */
+	int limit;
+};
+
+/*
+ * Articles matching an FTS5 query, best first (bm25, title weighted over
+ * body), each with a snippet whose matches are marked [like this].  NULL
+ * with a clear message for a malformed query.
+ */
+struct table *query_search(struct store *st, const struct search_opts *o);
+
+/*
+ * The most-mentioned entities of stories first seen since since, of kind
+ * (NULL: any), at most top.
+ */
+struct table *query_entities(struct store *st, int64_t since, const char *kind, int top);
+
+/* The stories naming the entity called name (any kind), newest first. */
+struct table *query_entity(struct store *st, const char *name, int limit);
+
 /*
  * Copies the database to path (which must not exist) with SQLite's online
  * backup: a consistent snapshot while the daemon goes on writing.
