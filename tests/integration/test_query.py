@@ -211,5 +211,33 @@ def test_readme_recipes(t):
     w.cleanup()
 
 
+def test_migration_builds_search_index(t):
+    """A store of schema version 1 (before full-text search) is migrated
+    when datelined opens it, and its existing articles become searchable."""
+    w = Workdir()
+    con = sqlite3.connect(w.db)
+    con.executescript(open(os.path.join(TOP, "sql", "schema.sql")).read())
+    con.execute("INSERT INTO feeds (name, url, kind, created_at) VALUES "
+                "('old', 'https://old.example/feed', 'agency', '2024-01-01T00:00:00Z')")
+    con.execute("INSERT INTO articles (feed_id, url, title, body, first_seen_at) VALUES "
+                "(1, 'https://old.example/1', 'An old article', 'Stored before search "
+                "existed, in São Paulo.', '2024-01-01T00:00:00Z')")
+    con.commit()
+    con.close()
+    t.is_eq(w.sql("PRAGMA user_version"), [(1,)], "a version 1 store")
+    w.write_config([])
+    rc, err = run_once(w)
+    t.ok(rc == 0 and "migrating schema to version 2" in err, "datelined migrates it", err)
+    t.ok(w.sql("PRAGMA user_version")[0][0] >= 2, "to the current version")
+    t.is_eq(w.sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'sao AND paulo'"),
+            [(1,)], "old articles are searchable, diacritics folded")
+    t.ok(w.fts_ok(), "the rebuilt index is consistent")
+    t.is_eq(w.sql("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
+            [("entity_mentions",), ("feed_health",), ("latest_articles",), ("story_copies",)],
+            "the views are there")
+    w.cleanup()
+
+
 if __name__ == "__main__":
-    main([test_cli_goldens, test_readonly_while_writing, test_readme_recipes])
+    main([test_cli_goldens, test_readonly_while_writing, test_readme_recipes,
+          test_migration_builds_search_index])
