@@ -514,7 +514,8 @@ skip_raw(const char *s, size_t len, size_t i, const char *name)
 
 	while (i < len && (q = memchr(s + i, '<', len - i)) != NULL) {
 		i = (size_t)(q - s) + 1;
-		if (i + n < len && s[i] == '/' &&
+		/* s[i + 1 + n] is read: it must lie inside s[0..len). */
+		if (i + 1 + n < len && s[i] == '/' &&
 		    strncasecmp(s + i + 1, name, n) == 0 &&
 		    (is_html_space((unsigned char)s[i + 1 + n]) ||
 		    s[i + 1 + n] == '/' || s[i + 1 + n] == '>')) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,7 +20,7 @@ main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		FILE *f = fopen(argv[i], "rb");
-		uint8_t *data = NULL;
+		uint8_t *data = NULL, *exact;
 		size_t len = 0, cap = 0, n;
 
 		if (f == NULL) {
@@ -36,10 +37,16 @@ main(int argc, char **argv)
 			len += n;
 		} while (n > 0);
 		fclose(f);
+		/* Exactly len bytes, as libFuzzer gives: one past is an overflow. */
+		if ((exact = malloc(len ? len : 1)) == NULL)
+			abort();
+		if (len)
+			memcpy(exact, data, len);
+		free(data);
 		if (i == 1 && LLVMFuzzerInitialize)
 			LLVMFuzzerInitialize(&argc, &argv);
-		LLVMFuzzerTestOneInput(data, len);
-		free(data);
+		LLVMFuzzerTestOneInput(exact, len);
+		free(exact);
 	}
 	return 0;
 }
