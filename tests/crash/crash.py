@@ -17,6 +17,8 @@ datelined's store.
               daemon's own periodic checkpoint, which needs up to 5 min)
   writer      someone writes with the sqlite3 command during ingest: both
               sides' writes are all there
+  shutdown    SIGTERM while the loop is blocked by that lock (full run only:
+              fails until a known bug in src/main.c is fixed; see the test)
 
 Output is TAP; exits 1 when a check failed.  Nothing here connects
 anywhere but 127.0.0.1.
@@ -387,14 +389,72 @@ def test_writer(t, brief):
     t.ok("locked" not in log and "busy" not in log,
          "the daemon waited for the lock instead of failing",
          [l for l in log.splitlines() if "locked" in l or "busy" in l][:5])
-    t.is_eq(w.sql("SELECT count(*) FROM feeds WHERE last_error IS NOT NULL"), [(0,)],
-            "no feed recorded an error")
+    t.ok(wait_for(lambda: w.sql("SELECT count(*) FROM feeds WHERE last_error IS NOT NULL")
+                  == [(0,)], timeout=20),
+         "every feed is back to no error once the writes are over",
+         w.sql("SELECT name, last_error FROM feeds WHERE last_error IS NOT NULL"))
+    # Short feeds before the stop: a SIGTERM during a long ingest can meet
+    # the status timer in one loop iteration (see test_shutdown_while_blocked).
+    feeds.window = 1
+    time.sleep(2)
     rc = d.stop()
     t.is_eq(rc, 0, "stops cleanly")
     t.ok(sanitizer_clean(d.log()), "no sanitizer report", d.log()[-2000:])
     t.is_eq(check_db(w.db), ([("ok",)], []), "integrity_check ok")
     feeds.close()
     w.cleanup()
+
+
+def test_shutdown_while_blocked(t):
+    """SIGTERM (and a SIGHUP just before it) arriving while the event loop
+    is blocked, here in the busy wait for a sqlite3 writer's lock, so that
+    the stop and an overdue timer (status every 15 s; the reload delay) are
+    handled in the same loop iteration.  Must still exit 0.
+
+    KNOWN BUG (src/main.c, not fixed here): stop() frees the poller and sets
+    d->poller = NULL but leaves the status and reload timers running; when
+    they fire in the same iteration, update_status() calls poller_status(NULL)
+    (UBSan: poller.c "member access within null pointer"; a plain build dies
+    of SIGSEGV) and on_reload() would call poller_apply(NULL, ...).  Only in
+    `make crashtest`, not in `make check`, until main.c is fixed."""
+    for case in ("status", "reload"):
+        srv = FixtureServer()
+        w = Workdir()
+        n = {"g": 0}
+
+        def feed(h):
+            n["g"] += 1
+            return Response(rss([{"guid": "a%d" % n["g"], "title": "A %d" % n["g"],
+                                  "link": "https://a.example/%d" % n["g"]}]))
+        srv.route("/f.xml", feed)
+        w.write_config([feed_yaml("f", srv.url("/f.xml"))], defaults={"interval": "1s"})
+        d = Daemon(w)
+        wait_for(lambda: len(articles(w.db)) >= 1)
+        cli = subprocess.Popen(["sqlite3", w.db], stdin=subprocess.PIPE, text=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cli.stdin.write("BEGIN IMMEDIATE;\nCREATE TABLE IF NOT EXISTS hold(x);\n")
+        cli.stdin.flush()
+        # The status timer (15 s after start) falls due while the loop waits.
+        time.sleep(15.2)
+        if case == "reload":
+            d.signal(signal.SIGHUP)
+        d.signal(signal.SIGTERM)
+        time.sleep(1)
+        cli.stdin.write("COMMIT;\n.quit\n")
+        cli.stdin.flush()
+        cli.wait()
+        try:
+            rc = d.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            d.proc.kill()
+            rc = d.proc.wait()
+        log = d.log()
+        t.ok(rc == 0 and sanitizer_clean(log),
+             "SIGTERM%s while the loop is blocked: clean exit (status %s)"
+             % (" after SIGHUP" if case == "reload" else "", rc),
+             "\n".join(l for l in log.splitlines() if "runtime error" in l or "#" in l)[:1500])
+        srv.close()
+        w.cleanup()
 
 
 # --------------------------------------------------------------------------
@@ -406,7 +466,8 @@ def main():
     ap.add_argument("--kills", type=int)
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args()
-    only = set(args.only or ["crashloop", "diskfull", "reader", "writer"])
+    only = set(args.only or ["crashloop", "diskfull", "reader", "writer"] +
+               ([] if args.brief else ["shutdown"]))
     # The disk-full test mounts a tmpfs: do it in a private mount namespace
     # (as root), so the mount can never outlive the test or be seen outside.
     if "diskfull" in only and not in_private_mounts() and os.geteuid() == 0 and \
@@ -427,6 +488,8 @@ def main():
         tests.append(("reader", lambda: test_reader(t, args.brief)))
     if "writer" in only:
         tests.append(("writer", lambda: test_writer(t, args.brief)))
+    if "shutdown" in only:
+        tests.append(("shutdown", lambda: test_shutdown_while_blocked(t)))
     import traceback
     for name, fn in tests:
         start = time.time()
