@@ -31,6 +31,7 @@
 #include "dates.h"
 #include "feedenc.h"
 #include "feedxml.h"
+#include "jsonfeed.h"
 #include "bounds.h"
 #include "log.h"
 #include "text.h"
@@ -898,6 +899,8 @@ feed_parse(const char *data, size_t len, const struct feed_parse_opts *opts,
 
 	if (opts == NULL)
 		opts = &noopts;
+	if (jsonfeed_sniff(data, len))
+		return jsonfeed_parse(data, len, opts, doc, err, errlen);
 	memset(doc, 0, sizeof(*doc));
 	doc->updated = DATE_UNSET;
 	feedenc_prepare(data, len, opts->http_charset, &fe);
@@ -961,6 +964,7 @@ feed_format_name(enum feed_format f)
 	case FEED_FORMAT_RSS: return "rss";
 	case FEED_FORMAT_RDF: return "rdf";
 	case FEED_FORMAT_ATOM: return "atom";
+	case FEED_FORMAT_JSON: return "json";
 	default: return "unknown";
 	}
 }

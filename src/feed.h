@@ -1,7 +1,11 @@
 /*
- * feed.h: RSS 0.9x/1.0/2.0 and Atom 1.0 bytes -> items (pure).
+ * feed.h: RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed 1.0/1.1 bytes -> items
+ * (pure).
  *
- * Parsing is streaming (libxml2's xmlReader) with the safe option set:
+ * A document whose first byte (after a byte order mark and whitespace) is
+ * '{' is read as a JSON Feed (jsonfeed.h); anything else as XML.
+ *
+ * XML parsing is streaming (libxml2's xmlReader) with the safe option set:
  * no network, no DTD loading, no entity substitution, and a deny-all
  * external entity loader installed by feed_init.  Every returned string is
  * valid UTF-8 and bounded by bounds.h.
@@ -17,6 +21,7 @@ enum feed_format {
 	FEED_FORMAT_RSS,   /* RSS 0.9x and 2.0 */
 	FEED_FORMAT_RDF,   /* RSS 1.0 (and 0.90) */
 	FEED_FORMAT_ATOM,  /* Atom 1.0 (and 0.3) */
+	FEED_FORMAT_JSON,  /* JSON Feed 1.0 and 1.1 */
 };
 
 struct feed_enclosure {
@@ -64,8 +69,9 @@ void feed_init(void);
 /*
  * Parses data[0..len).  Returns 0 and fills *doc (which the caller frees
  * with feed_doc_free) or -1 with a one-line reason in err.  A malformed
- * document is retried once in recovery mode; if that yields items, the
- * result is returned with doc->partial set.
+ * XML document is retried once in recovery mode; if that yields items,
+ * the result is returned with doc->partial set.  Malformed JSON is an
+ * error.
  */
 int feed_parse(const char *data, size_t len, const struct feed_parse_opts *opts,
     struct feed_doc *doc, char *err, size_t errlen);

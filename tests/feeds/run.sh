@@ -3,6 +3,7 @@
 #
 # Each tests/feeds/NAME.xml is parsed with
 #     dateline parse --url https://example.com/feeds/NAME.xml [ARGS] tests/feeds/NAME.xml
+# and each JSON Feed, tests/feeds/NAME.json, the same way with NAME.json,
 # where ARGS is the content of NAME.args if there is one, from the top of
 # the repository.  The expected result is either
 #     NAME.jsonl  the exact standard output, with exit status 0 and nothing
@@ -22,15 +23,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 
-# check DIR NAME: runs one fixture and prints its TAP line.
+# check DIR NAME [EXT]: runs one fixture (NAME.EXT, xml by default) and
+# prints its TAP line.
 check() {
 	dir=$1
 	name=$2
+	ext=${3:-xml}
 	args=""
 	[ -f "$dir/$name.args" ] && args=$(cat "$dir/$name.args")
 	# shellcheck disable=SC2086
-	"$bin" parse --url "https://example.com/feeds/$name.xml" $args \
-	    "$dir/$name.xml" >"$tmp/out" 2>"$tmp/err"
+	"$bin" parse --url "https://example.com/feeds/$name.$ext" $args \
+	    "$dir/$name.$ext" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	n=$((n + 1))
 	if [ -f "$dir/$name.err" ]; then
@@ -63,6 +66,10 @@ check() {
 for f in tests/feeds/*.xml; do
 	name=$(basename "$f" .xml)
 	check tests/feeds "$name"
+done
+for f in tests/feeds/*.json; do
+	[ -f "$f" ] || continue
+	check tests/feeds "$(basename "$f" .json)" json
 done
 
 # Generated hostile documents.
@@ -105,7 +112,32 @@ awk 'BEGIN {
 	print "\",\"summary\":null,\"content\":null,\"author\":null,\"published\":null,\"updated\":null,\"categories\":[],\"enclosures\":[]}" }' \
     >"$gen/gen-quadratic.jsonl"
 
+# JSON Feed nested 100000 deep: jansson's depth limit, a clean error.
+awk 'BEGIN {
+	printf "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": "
+	for (i = 0; i < 100000; i++) printf "["
+	for (i = 0; i < 100000; i++) printf "]"
+	printf "}\n" }' >"$gen/gen-json-deep.json"
+printf 'exit 1\n%s\n' "dateline: tests/feeds/gen-json-deep.json: not valid JSON at line 1, column 2105: maximum parsing depth reached near '['" \
+    >"$gen/gen-json-deep.err"
+
+# A 12 MB JSON Feed title: read, then cut to the field limit (64 kB).
+awk 'BEGIN {
+	printf "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \"1\", \"title\": \""
+	s = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	for (i = 0; i < 120000; i++) printf "%s", s
+	printf "\"}]}\n" }' >"$gen/gen-json-huge-string.json"
+awk 'BEGIN {
+	print "{\"feed\":{\"title\":null,\"url\":null,\"updated\":null}}"
+	printf "{\"guid\":\"1\",\"url\":null,\"title\":\""
+	for (i = 0; i < 65536; i++) printf "x"
+	print "\",\"summary\":null,\"content\":null,\"author\":null,\"published\":null,\"updated\":null,\"categories\":[],\"enclosures\":[]}" }' \
+    >"$gen/gen-json-huge-string.jsonl"
+
 for f in "$gen"/*.xml; do
 	check "$gen" "$(basename "$f" .xml)"
+done
+for f in "$gen"/*.json; do
+	check "$gen" "$(basename "$f" .json)" json
 done
 echo "1..$n"

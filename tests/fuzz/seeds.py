@@ -48,7 +48,8 @@ def main(outdir):
         put(outdir, target, data)
         n[target] = n.get(target, 0) + 1
 
-    feeds = sorted(glob.glob(os.path.join(TOP, "tests/feeds/*.xml")))
+    feeds = sorted(glob.glob(os.path.join(TOP, "tests/feeds/*.xml")) +
+                   glob.glob(os.path.join(TOP, "tests/feeds/*.json")))
     pages = sorted(glob.glob(os.path.join(TOP, "tests/pages/*.html")))
     for p in feeds:
         data = read(p)
