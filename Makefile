@@ -30,7 +30,7 @@ DEB_BUILD = make gcc pkg-config libcurl4-openssl-dev libev-dev libsqlite3-dev \
 	    libxml2-dev libyaml-dev libjansson-dev libssl-dev zlib1g-dev \
 	    libutf8proc-dev
 DEB_RUN   = ca-certificates tzdata procps
-DEB_TEST  = python3 sqlite3 mandoc systemd
+DEB_TEST  = python3 sqlite3 mandoc systemd openssl
 DEB_ALL   = $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 PKGS       = libcurl sqlite3 libxml-2.0 yaml-0.1 libcrypto jansson zlib libutf8proc

@@ -114,6 +114,8 @@ update_status(struct daemon *d)
 	struct poller_status s;
 	char ago[64] = "never";
 
+	if (d->poller == NULL)
+		return;   /* stopping */
 	poller_status(d->poller, &s);
 	if (s.last_new_item != DATE_UNSET) {
 		double secs = now_wall() - (double)s.last_new_item;
@@ -139,6 +141,12 @@ stop(struct daemon *d, const char *why)
 	d->poller = NULL;
 	pages_free(d->pages);
 	d->pages = NULL;
+	/* Nothing may run after this but the shutdown in main(). */
+	ev_timer_stop(d->loop, &d->status);
+	ev_timer_stop(d->loop, &d->reload);
+	ev_timer_stop(d->loop, &d->retention);
+	ev_timer_stop(d->loop, &d->checkpoint);
+	ev_signal_stop(d->loop, &d->sighup);
 	ev_break(d->loop, EVBREAK_ALL);
 }
 
@@ -216,6 +224,8 @@ on_reload(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
+	if (d->poller == NULL)
+		return;   /* stopping */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	notify_send("RELOADING=1\nMONOTONIC_USEC=%lld",
 	    (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000);
@@ -392,6 +402,12 @@ main(int argc, char **argv)
 	apply_log_level(&d);
 	notify_init();
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * NOTE: spools test files with a read lease (held for two fcntl
+	 * calls); a writer opening the file in between makes the kernel send
+	 * SIGIO, whose default action would end the daemon.
+	 */
+	signal(SIGIO, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
 	feed_init();
@@ -416,8 +432,8 @@ main(int argc, char **argv)
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
 	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, d.entities, pages_idle, &d);
-	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.entities, d.once,
-	    once_finished, &d);
+	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.rules, d.entities,
+	    d.once, once_finished, &d);
 
 	ev_signal_init(&d.sigterm, on_stop_signal, SIGTERM);
 	ev_signal_init(&d.sigint, on_stop_signal, SIGINT);
