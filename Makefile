@@ -111,6 +111,7 @@ check:
 eval: all
 	$(PYTHON) tests/pages/eval.py $(O)
 	$(PYTHON) tests/entities/eval.py --build $(O)
+	$(PYTHON) tests/syndication/eval.py $(O)
 
 # Regenerates the golden files from the current build; review the diff.
 regen: all

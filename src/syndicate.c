@@ -171,43 +171,202 @@ agency_like(const char *s, size_t n)
 	return tokens > 0;
 }
 
+/* Whether s[0..n) is a month name or its abbreviation ("June", "Jun.", "Sept"). */
+static int
+is_month(const char *s, size_t n)
+{
+	static const char *const months[] = {
+		"january", "february", "march", "april", "may", "june", "july", "august",
+		"september", "october", "november", "december", "jan", "feb", "mar", "apr",
+		"jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+	};
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	for (size_t i = 0; i < ARRAY_LEN(months); i++)
+		if (strlen(months[i]) == n && strncasecmp(s, months[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The length of a run of letters (and '.') at s. */
+static size_t
+word_len(const char *s)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)s[n]) || s[n] == '.')
+		n++;
+	return n;
+}
+
+/* The length of a run of 1 or 2 digits at s that ends there, or 0. */
+static size_t
+day_len(const char *s)
+{
+	size_t n = 0;
+
+	while (n < 3 && isdigit((unsigned char)s[n]))
+		n++;
+	return n >= 1 && n <= 2 ? n : 0;
+}
+
 /*
- * Removes a leading dateline: "Washington, June 19 (IANS/DPA) ",
- * "MUMBAI, June 20 (Reuters) - ", "NEW DELHI: ".
+ * The length of a date at s: "June 19", "Jun 7", "19 June", each with an
+ * optional ", 2024"; 0 when there is none.
+ */
+static size_t
+date_len(const char *s)
+{
+	size_t n = 0, w, d;
+
+	if ((w = word_len(s)) > 0 && is_month(s, w) && s[w] == ' ' &&
+	    (d = day_len(s + w + 1)) > 0)
+		n = w + 1 + d;
+	else if ((d = day_len(s)) > 0 && s[d] == ' ' && (w = word_len(s + d + 1)) > 0 &&
+	    is_month(s + d + 1, w))
+		n = d + 1 + w;
+	else
+		return 0;
+	if (s[n] == ',' && s[n + 1] == ' ' && isdigit((unsigned char)s[n + 2]) &&
+	    isdigit((unsigned char)s[n + 3]) && isdigit((unsigned char)s[n + 4]) &&
+	    isdigit((unsigned char)s[n + 5]) && !isalnum((unsigned char)s[n + 6]))
+		n += 6;
+	return n;
+}
+
+/*
+ * The length of a place name at s: one to four capitalized words ("New
+ * Delhi", "WASHINGTON", "Port of Spain", "São Paulo"), short lowercase
+ * joining words allowed between them; 0 when there is none.
+ */
+static size_t
+place_len(const char *s)
+{
+	size_t n = 0, last = 0;
+	int words = 0;
+
+	for (;;) {
+		const unsigned char *w = (const unsigned char *)s + n;
+		size_t k = 0;
+		int upper = isupper(w[0]) || w[0] >= 0x80;
+
+		while (isalpha(w[k]) || w[k] >= 0x80 || ((w[k] == '.' || w[k] == '\'' ||
+		    w[k] == '-') && k > 0))
+			k++;
+		if (k == 0 || (!upper && (k > 3 || words == 0)))
+			break;
+		n += k;
+		if (upper) {
+			last = n;
+			if (++words == 4)
+				break;
+		}
+		if (s[n] != ' ')
+			break;
+		n++;
+	}
+	return last <= 40 ? last : 0;
+}
+
+/* Skips a dateline's separator at s: spaces, then ":", "-", "--", "–" or "—". */
+static const char *
+skip_separator(const char *s, int *had)
+{
+	*had = 0;
+	while (*s == ' ')
+		s++;
+	if (*s == ':' || *s == '-') {
+		*had = 1;
+		while (*s == '-' || *s == ':')
+			s++;
+	} else if (strncmp(s, "\xE2\x80\x93", 3) == 0 || strncmp(s, "\xE2\x80\x94", 3) == 0) {
+		*had = 1;
+		s += 3;
+		if (*s == ':')
+			s++;
+	}
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* Whether the text after a dateline starts like a sentence. */
+static int
+starts_sentence(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+
+	return isupper(c) || isdigit(c) || c == '"' || c == '\'' || c >= 0x80;
+}
+
+/*
+ * Whether p[0..end) holds the end of a sentence or a quotation, which a
+ * dateline never does: a ". " after a word of three letters or more that
+ * is not a month ("Jun. 19", "St. Louis" and "U.S. " are no sentence end).
+ */
+static int
+sentence_before(const char *p, const char *end)
+{
+	for (const char *s = p; s < end; s++) {
+		if (*s == '"')
+			return 1;
+		if (*s == '.' && s[1] == ' ') {
+			const char *w = s;
+
+			while (w > p && isalpha((unsigned char)w[-1]))
+				w--;
+			if (s - w >= 3 && !is_month(w, (size_t)(s - w)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Removes a leading dateline and returns where the text starts:
+ * "Washington, June 19 (IANS/DPA) ", "MUMBAI, June 20 (Reuters) - ",
+ * "Bengaluru (Karnataka) [India], June 20 (ANI/PNN): ", "NEW DELHI: ",
+ * "Jaipur: ", "Chandigarh, May 10: ".  What follows must start like a
+ * sentence (a capital, a digit or a quote), so "Alstone Industries (AIL)
+ * on Thursday" keeps its words.
  */
 static char *
 strip_dateline(char *p)
 {
-	char *open = strchr(p, '('), *close, *s;
-	size_t i;
+	const char *s, *open, *close;
+	size_t n;
+	int had;
 
-	if (open != NULL && open - p <= 80 && open > p && isupper((unsigned char)p[0]) &&
-	    (close = strchr(open, ')')) != NULL &&
-	    agency_like(open + 1, (size_t)(close - open - 1))) {
-		for (s = p; s < open; s++)
-			if (*s == '.' && s + 1 < open && s[1] == ' ')
-				break;   /* a sentence before it: not a dateline */
-		if (s == open) {
-			s = close + 1;
-			while (*s == ' ')
-				s++;
-			/* a dash or colon after the credit: "-", "--", "–", "—", ":" */
-			if (*s == '-' || *s == ':')
-				while (*s == '-' || *s == ':')
-					s++;
-			else if (strncmp(s, "\xE2\x80\x93", 3) == 0 || strncmp(s, "\xE2\x80\x94", 3) == 0)
-				s += 3;
-			while (*s == ' ')
-				s++;
-			return s;
-		}
-	}
-	/* "NEW DELHI: " — capitals and spaces, then a colon. */
-	for (i = 0; p[i] && i < 40; i++)
-		if (!(isupper((unsigned char)p[i]) || p[i] == ' ' || p[i] == '.' || p[i] == '\''))
+	if (!isupper((unsigned char)p[0]))
+		return p;
+	/*
+	 * A credit in parentheses: the first one the text after which starts
+	 * a sentence, with no sentence before it.
+	 */
+	for (open = strchr(p, '('); open != NULL && open - p <= 100;
+	    open = strchr(open + 1, '(')) {
+		if (sentence_before(p, open))
 			break;
-	if (i >= 3 && p[i] == ':' && p[i + 1] == ' ')
-		return p + i + 2;
+		if ((close = strchr(open, ')')) == NULL)
+			break;
+		if (!agency_like(open + 1, (size_t)(close - open - 1)))
+			continue;
+		s = skip_separator(close + 1, &had);
+		if (starts_sentence(s))
+			return (char *)s;
+	}
+	/* "NEW DELHI: ", "Jaipur: ", "Chandigarh, May 10: ", "NEW DELHI, June 20 - " */
+	if ((n = place_len(p)) > 0) {
+		size_t d = 0;
+
+		if (p[n] == ',' && p[n + 1] == ' ' && (d = date_len(p + n + 2)) > 0)
+			n += 2 + d;
+		s = skip_separator(p + n, &had);
+		if (had && (p[n] == ':' || d > 0) && s > p + n + 1 && s[-1] == ' ' &&
+		    starts_sentence(s))
+			return (char *)s;
+	}
 	return p;
 }
 
@@ -348,6 +507,12 @@ syndicate_is_teaser(const char *text)
 	return 0;
 }
 
+/*
+ * Texts with fewer distinct word 3-shingles than a text of SYN_MIN_WORDS
+ * words has (one word or phrase over and over) get no signature either.
+ */
+#define SYN_MIN_SHINGLES (SYN_MIN_WORDS - 2)
+
 /* --- hashing ---------------------------------------------------------------- */
 
 static int
@@ -394,15 +559,16 @@ splitmix(uint64_t *state)
  * MinHash over word 3-shingles.  Words are runs of letters and digits of
  * the normalized text (punctuation does not make two copies differ).
  * NOTE: the multipliers derive from a fixed seed: changing them changes
- * every stored signature.  Returns the number of words.
+ * every stored signature.  Returns the number of words; *distinct is the
+ * number of distinct shingles, counted up to SYN_MIN_SHINGLES.
  */
 static size_t
-minhash(const char *norm, uint32_t sig[SYN_MINHASH])
+minhash(const char *norm, uint32_t sig[SYN_MINHASH], size_t *distinct)
 {
 	static uint64_t mul[SYN_MINHASH], add[SYN_MINHASH];
 	static int ready;
-	uint64_t w[3] = { 0, 0, 0 };
-	size_t words = 0;
+	uint64_t w[3] = { 0, 0, 0 }, seen[SYN_MIN_SHINGLES];
+	size_t words = 0, nseen = 0;
 	const unsigned char *s = (const unsigned char *)norm;
 
 	if (!ready) {
@@ -433,6 +599,14 @@ minhash(const char *norm, uint32_t sig[SYN_MINHASH])
 		if (++words < 3)
 			continue;
 		h = fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ULL, &w[0], 8), &w[1], 8), &w[2], 8);
+		if (nseen < SYN_MIN_SHINGLES) {
+			size_t k = 0;
+
+			while (k < nseen && seen[k] != h)
+				k++;
+			if (k == nseen)
+				seen[nseen++] = h;
+		}
 		for (int i = 0; i < SYN_MINHASH; i++) {
 			uint32_t v = (uint32_t)((mul[i] * h + add[i]) >> 32);
 
@@ -440,6 +614,7 @@ minhash(const char *norm, uint32_t sig[SYN_MINHASH])
 				sig[i] = v;
 		}
 	}
+	*distinct = nseen;
 	return words;
 }
 
@@ -447,7 +622,7 @@ int
 syndicate_fingerprint(const char *text, int short_text, struct syn_fingerprint *fp)
 {
 	char *norm;
-	size_t words;
+	size_t words, distinct;
 	struct buf b;
 
 	memset(fp, 0, sizeof(*fp));
@@ -458,8 +633,15 @@ syndicate_fingerprint(const char *text, int short_text, struct syn_fingerprint *
 		free(norm);
 		return -1;
 	}
-	words = minhash(norm, fp->minhash);
-	fp->teaser = syndicate_is_teaser(text) || (short_text && words < 50);
+	words = minhash(norm, fp->minhash, &distinct);
+	/*
+	 * Judged on the normalized text too, after trailing credits are gone:
+	 * a copy that ends "... (IANS)" is no less a teaser than one ending
+	 * "...".  (The text as given keeps "Read more »", whose guillemet
+	 * normalization turns into a quotation mark.)
+	 */
+	fp->teaser = syndicate_is_teaser(text) || syndicate_is_teaser(norm) ||
+	    (short_text && words < 50);
 	buf_init(&b);
 	if (fp->teaser)
 		buf_puts(&b, "teaser\n");   /* never the hash of a full text */
@@ -470,7 +652,8 @@ syndicate_fingerprint(const char *text, int short_text, struct syn_fingerprint *
 		return -1;
 	}
 	buf_free(&b);
-	fp->has_minhash = !fp->teaser && words >= SYN_MIN_WORDS;
+	/* One word or phrase over and over is no evidence of a story. */
+	fp->has_minhash = !fp->teaser && words >= SYN_MIN_WORDS && distinct >= SYN_MIN_SHINGLES;
 	if (fp->has_minhash) {
 		int rows = SYN_MINHASH / SYN_BANDS;
 

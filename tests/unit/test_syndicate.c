@@ -77,6 +77,27 @@ main(void)
 	v = cat3("WASHINGTON: ", BASE, "");
 	copy(v, "capitalised place and colon");
 	free(v);
+	v = cat3("WASHINGTON:\xC2\xA0", BASE, "");
+	copy(v, "capitalised place, colon and no-break space");
+	free(v);
+	v = cat3("Washington: ", BASE, "");
+	copy(v, "place and colon");
+	free(v);
+	v = cat3("Washington, June 19: ", BASE, "");
+	copy(v, "place, date and colon");
+	free(v);
+	v = cat3("NEW DELHI, 19 June - ", BASE, "");
+	copy(v, "place, day-month date and dash");
+	free(v);
+	v = cat3("Port of Spain, Jun. 19, 2024 (AFP) \xE2\x80\x94 ", BASE, "");
+	copy(v, "place with a joining word, date with a year, em dash");
+	free(v);
+	v = cat3("Bengaluru (Karnataka) [India], June 19 (ANI/PNN): ", BASE, "");
+	copy(v, "ANI dateline with state and country");
+	free(v);
+	v = cat3("Washington,\xC2\xA0June 19 (IANS/DPA)\xC2\xA0", BASE, "");
+	copy(v, "dateline with no-break spaces");
+	free(v);
 	v = cat3("", BASE, " (IANS)");
 	copy(v, "trailing (IANS)");
 	free(v);
@@ -124,6 +145,16 @@ main(void)
 	not_copy(cat3("", BASE, " He left on Wednesday."), "a sentence added");
 	not_copy(edit("China and Iran", "China or Iran"), "a conjunction");
 	not_copy(edit("Stoltenberg said", "Stoltenberg, said"), "punctuation inside the text");
+	not_copy(cat3("Alliance (NATO) officials said ", BASE, ""),
+	    "words before a parenthesis are kept when no sentence follows it");
+	not_copy(cat3("Brussels: ", "the alliance said. ", BASE), "no sentence after a colon: kept");
+	/* What a dateline looks like is not removed from inside the text. */
+	ok(!same("Officials said. NEW DELHI: The rest of the story follows here.",
+	    "Officials said. The rest of the story follows here."),
+	    "different hash: a dateline-like phrase after the first sentence");
+	ok(!same("Alstone Industries (AIL) on Thursday reported a rise in profit.",
+	    "on Thursday reported a rise in profit."),
+	    "different hash: a company's name before its abbreviation is not a dateline");
 
 	/* Teasers never share a full text's hash. */
 	{
@@ -139,6 +170,22 @@ main(void)
 		ok(teaser.teaser && !teaser.has_minhash, "teaser: no signature");
 		ok(strcmp(full.hash, teaser.hash) != 0, "teaser hashed apart");
 		free(t);
+		{
+			char *a = xasprintf("%s...", BASE), *b = xasprintf("%s...\n\n(IANS)", BASE);
+			char *c = xasprintf("%s \xE2\x80\xA6 (IANS)", BASE);
+
+			syndicate_fingerprint(a, 0, &teaser);
+			syndicate_fingerprint(b, 0, &prefix);
+			ok(teaser.teaser && prefix.teaser && strcmp(teaser.hash, prefix.hash) == 0,
+			    "an ellipsis before a trailing credit: the same teaser");
+			syndicate_fingerprint(c, 0, &prefix);
+			ok(prefix.teaser, "an ellipsis character before \"(IANS)\": a teaser");
+			syndicate_fingerprint("Some text. Read more \xC2\xBB", 0, &prefix);
+			ok(prefix.teaser, "\"Read more \xC2\xBB\": a teaser");
+			free(a);
+			free(b);
+			free(c);
+		}
 		t = xasprintf("%.200s", BASE);
 		syndicate_fingerprint(t, 1, &prefix);
 		ok(prefix.teaser, "a short summary is a teaser");
@@ -195,9 +242,26 @@ main(void)
 		buf_init(&b);
 		for (int i = 0; i < 200000; i++)
 			buf_puts(&b, "word ");
-		ok(syndicate_fingerprint(b.data, 0, &fp) == 0 && fp.has_minhash,
-		    "one word repeated: a story with a signature");
+		ok(syndicate_fingerprint(b.data, 0, &fp) == 0 && !fp.has_minhash,
+		    "one word repeated: a story, but no signature to join a family by");
 		buf_free(&b);
+		buf_init(&b);
+		for (int i = 0; i < 2000; i++)
+			buf_puts(&b, "breaking news update ");
+		ok(syndicate_fingerprint(b.data, 0, &fp) == 0 && !fp.has_minhash,
+		    "one phrase repeated: no signature");
+		buf_free(&b);
+		{
+			struct syn_fingerprint f2;
+			char *few = xstrdup("one two three four five six seven eight nine ten eleven twelve "
+			    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty "
+			    "twentyone twentytwo twentythree twentyfour twentyfive twentysix "
+			    "twentyseven twentyeight twentynine thirty");
+
+			ok(syndicate_fingerprint(few, 0, &f2) == 0 && f2.has_minhash,
+			    "thirty different words: a signature");
+			free(few);
+		}
 		buf_init(&b);
 		while (b.len < 5 * 1024 * 1024)
 			buf_puts(&b, BASE);
