@@ -527,6 +527,15 @@ transfer_done(struct fetch *x, CURLcode rc)
 	else if (rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(msg, sizeof(msg), "announced body larger than %lld bytes (max_bytes)",
 		    x->max_bytes);
+	else if (rc == CURLE_OPERATION_TIMEDOUT && strstr(x->curl_err, "after 0 ms") != NULL)
+		/*
+		 * NOTE: libcurl 7.88 counts the time a transfer waits for one of
+		 * the host's max_host_connections in its timeout, and then blames
+		 * name resolution ("... with timeout after 0 ms").  Say what
+		 * happened instead.
+		 */
+		snprintf(msg, sizeof(msg), "timed out after %.0fs waiting for a free connection "
+		    "to the host (max_host_connections are busy)", now_monotonic() - x->started);
 	else
 		snprintf(msg, sizeof(msg), "%s", x->curl_err[0] ? x->curl_err : curl_easy_strerror(rc));
 	if (x->hops > 0) {

@@ -23,8 +23,10 @@
 /* A 301/308 must be seen this many polls in a row before the feed moves. */
 #define REDIRECT_SIGHTINGS 3
 /*
- * A local outage: at least this many feeds, and at least four in five of
- * all, failed to connect with no server answering in between.
+ * A local outage: at least this many feeds on as many different servers
+ * (scheme, host and port), and at least four in five of all feeds, failed
+ * to connect with no server answering in between.  One server down is
+ * that server's problem, not the network's.
  */
 #define OUTAGE_MIN_FEEDS 3
 #define OUTAGE_SHARE 0.8
@@ -147,12 +149,23 @@ timer_fired(struct ev_loop *loop, ev_timer *w, int revents)
 	feed_poll(w->data);
 }
 
+/* The length of the scheme://host:port part of url. */
+static size_t
+origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+	const char *slash = p ? strchr(p + 3, '/') : NULL;
+
+	return slash ? (size_t)(slash - url) : strlen(url);
+}
+
 /* Whether a fetch failure says nothing about the feed itself. */
 static int
 transport_failure(const struct fetch_result *res)
 {
 	return !res->ok && res->status == 0 && strstr(res->error, "refused to connect") == NULL &&
-	    strstr(res->error, "max_bytes") == NULL && strstr(res->error, "redirect") == NULL;
+	    strstr(res->error, "max_bytes") == NULL && strstr(res->error, "redirect") == NULL &&
+	    strstr(res->error, "free connection") == NULL;
 }
 
 static void
@@ -179,6 +192,28 @@ network_answered(struct poller *p)
 		p->outage = 0;
 		log_notice("a feed answered again: the network is back; failures count again");
 	}
+}
+
+/* Distinct servers among the suspects (a few: quadratic is fine). */
+static size_t
+suspect_origins(const struct poller *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nsuspects; i++) {
+		const char *u = feed_url(p->suspects[i]);
+		size_t len = origin_len(u), j;
+
+		for (j = 0; j < i; j++) {
+			const char *v = feed_url(p->suspects[j]);
+
+			if (origin_len(v) == len && strncmp(u, v, len) == 0)
+				break;
+		}
+		if (j == i && ++n >= OUTAGE_MIN_FEEDS)
+			break;
+	}
+	return n;
 }
 
 static size_t
@@ -265,7 +300,8 @@ poll_failed(struct feed_run *r, const struct fetch_result *res, const char *why,
 		log_warnx("feed %s: cannot record the error: %s", r->conf->name,
 		    store_errmsg(p->store));
 	if (p->nsuspects >= OUTAGE_MIN_FEEDS &&
-	    (double)p->nsuspects >= OUTAGE_SHARE * (double)pollable_feeds(p))
+	    (double)p->nsuspects >= OUTAGE_SHARE * (double)pollable_feeds(p) &&
+	    suspect_origins(p) >= OUTAGE_MIN_FEEDS)
 		outage_begin(p);
 }
 

@@ -263,7 +263,27 @@ def test_permanent_redirect(t):
     w.cleanup()
 
 
+def test_host_queue(t):
+    """Feeds waiting for one of a host's connections are told so, and one
+    slow server is not mistaken for a lost network."""
+    srv = FixtureServer()
+    w = Workdir()
+    for i in range(4):
+        srv.route("/s%d.xml" % i, Response(rss([]), delay=3))
+    w.write_config([feed_yaml("s%d" % i, srv.url("/s%d.xml" % i), timeout="2s")
+                    for i in range(4)], extra="max_host_connections: 1")
+    rc, err = run_once(w)
+    errors = [e for (e,) in w.sql("SELECT last_error FROM feeds ORDER BY name")]
+    t.ok(sum(1 for e in errors if e and "waiting for a free connection" in e) >= 2,
+         "a feed that timed out in the host's queue says so", errors)
+    t.ok("local outage" not in err, "one slow server is not a local outage", err)
+    t.is_eq(w.sql("SELECT min(consecutive_errors) FROM feeds"), [(1,)],
+            "its feeds' failures are counted")
+    srv.close()
+    w.cleanup()
+
+
 if __name__ == "__main__":
     main([test_store_and_conditional_get, test_update_in_place, test_shared_story,
           test_failing_feeds, test_failure_keeps_stored, test_backoff_grows,
-          test_permanent_redirect])
+          test_permanent_redirect, test_host_queue])
