@@ -27,4 +27,16 @@
 #define LIMIT_ITEM_CATEGORIES 64
 #define LIMIT_ITEM_ENCLOSURES 32
 
+/*
+ * Spool folders and e-paper editions.  NOTE: documented in
+ * docs-epaper-spool.md until dateline.yaml(5) lists them; they take the
+ * LIMIT_ prefix (which tests/config checks against the man page) then.
+ */
+/* Files a spool takes per batch; the rest follow at the next batch. */
+#define SPOOL_MAX_FILES 20
+/* Directory entries a spool scan looks at. */
+#define SPOOL_MAX_LIST 10000
+/* Seconds a file that cannot be leased must be unchanged to be taken. */
+#define SPOOL_SETTLE_SECONDS 5
+
 #endif

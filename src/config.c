@@ -77,6 +77,7 @@ enum key {
 	/* a feed only */
 	KEY_NAME,
 	KEY_URL,
+	KEY_PATH,
 	/* a feed or `defaults` */
 	KEY_KIND,
 	KEY_INTERVAL,
@@ -124,6 +125,7 @@ static const struct keydef {
 	[KEY_FEEDS] = { "feeds", SCOPE_TOP },
 	[KEY_NAME] = { "name", SCOPE_FEED },
 	[KEY_URL] = { "url", SCOPE_FEED },
+	[KEY_PATH] = { "path", SCOPE_FEED },
 	[KEY_KIND] = { "kind", SCOPE_SETTING },
 	[KEY_INTERVAL] = { "interval", SCOPE_SETTING },
 	[KEY_TIMEOUT] = { "timeout", SCOPE_SETTING },
@@ -170,6 +172,7 @@ static const char *const kind_names[] = {
 	[FEED_KIND_AGENCY] = "agency",
 	[FEED_KIND_EPAPER] = "epaper",
 	[FEED_KIND_SITE] = "site",
+	[FEED_KIND_SPOOL] = "spool",
 };
 
 struct pos {
@@ -188,6 +191,7 @@ struct settings {
 	unsigned long long set;     /* KEY_BIT of each key given validly */
 	struct pos at[KEY_COUNT];   /* where each given value is */
 	struct pos start;           /* the map itself */
+	bool seen_url, seen_path;   /* given, even if invalid */
 };
 
 struct loader {
@@ -812,7 +816,7 @@ read_kind(struct loader *ld, enum feed_kind *out)
 	char *q;
 
 	if (v == NULL)
-		return wrong(ld, "kind", "agency, epaper or site");
+		return wrong(ld, "kind", "agency, epaper, site or spool");
 	for (size_t i = 0; i < ARRAY_LEN(kind_names); i++) {
 		if (strcmp(v, kind_names[i]) == 0) {
 			*out = (enum feed_kind)i;
@@ -820,7 +824,7 @@ read_kind(struct loader *ld, enum feed_kind *out)
 		}
 	}
 	q = msg_value(v, ld->ev.data.scalar.length);
-	errorf(ld, ev_pos(ld), "unknown kind '%s' (expected agency, epaper or site)", q);
+	errorf(ld, ev_pos(ld), "unknown kind '%s' (expected agency, epaper, site or spool)", q);
 	free(q);
 	return -1;
 }
@@ -1063,6 +1067,7 @@ settings_free(struct settings *s)
 {
 	free(s->v.name);
 	free(s->v.url);
+	free(s->v.path);
 	free(s->v.timezone);
 	free(s->v.agency);
 	extract_free(&s->v.extract);
@@ -1084,6 +1089,9 @@ read_setting(struct loader *ld, struct settings *s, enum key k)
 		break;
 	case KEY_URL:
 		rc = read_url(ld, &v->url);
+		break;
+	case KEY_PATH:
+		rc = read_string(ld, name, &v->path);
 		break;
 	case KEY_KIND:
 		rc = read_kind(ld, &v->kind);
@@ -1179,11 +1187,15 @@ read_settings_map(struct loader *ld, struct settings *s, bool is_feed)
 	}
 	if (r < 0)
 		return -1;
+	/*
+	 * NOTE: whether 'url' or 'path' is required depends on the kind,
+	 * which `defaults` may give further down the file: check_kind_keys.
+	 */
 	if (is_feed) {
 		if (!seen[KEY_NAME])
 			errorf(ld, s->start, "missing required key 'name'");
-		if (!seen[KEY_URL])
-			errorf(ld, s->start, "missing required key 'url'");
+		s->seen_url = seen[KEY_URL];
+		s->seen_path = seen[KEY_PATH];
 	}
 	return 0;
 }
@@ -1326,7 +1338,6 @@ read_top(struct loader *ld)
 			ld->data_dir_at = ev_pos(ld);
 			if (read_string(ld, "data_dir", &s) == 0) {
 				free(cfg->data_dir);
-	free(cfg->metrics_file);
 				cfg->data_dir = s;
 			}
 			break;
@@ -1540,7 +1551,31 @@ check_intervals(struct loader *ld, const struct settings *f, const struct settin
 	}
 }
 
-/* Checks what needs every value read: names, retry bounds. */
+/*
+ * Reports what the feed's kind requires or refuses: a spool reads a
+ * folder ('path'), every other kind a URL.
+ */
+static void
+check_kind_keys(struct loader *ld, const struct settings *f, const struct settings *d)
+{
+	enum feed_kind kind = PICK(f, d, KEY_KIND, kind);
+
+	if (kind == FEED_KIND_SPOOL) {
+		if (f->set & KEY_BIT(KEY_URL))
+			errorf(ld, f->at[KEY_URL], "'url' does not apply to kind spool "
+			    "(it reads the folder given by 'path')");
+		if (!f->seen_path)
+			errorf(ld, f->start, "missing required key 'path' (the folder a "
+			    "spool reads)");
+	} else {
+		if (f->set & KEY_BIT(KEY_PATH))
+			errorf(ld, f->at[KEY_PATH], "'path' applies only to kind spool");
+		if (!f->seen_url)
+			errorf(ld, f->start, "missing required key 'url'");
+	}
+}
+
+/* Checks what needs every value read: names, kinds, retry bounds. */
 static void
 check_resolved(struct loader *ld)
 {
@@ -1551,6 +1586,7 @@ check_resolved(struct loader *ld)
 	    PICK(d, d, KEY_RETRY_MAX, retry_max));
 	for (size_t i = 0; i < ld->nfeeds; i++) {
 		f = &ld->feeds[i];
+		check_kind_keys(ld, f, d);
 		check_retry(ld, f, PICK(f, d, KEY_RETRY_MIN, retry_min),
 		    PICK(f, d, KEY_RETRY_MAX, retry_max));
 		check_intervals(ld, f, d);
@@ -1571,8 +1607,11 @@ resolve_feeds(struct loader *ld)
 
 		c->name = f->v.name;
 		c->url = f->v.url;
-		f->v.name = f->v.url = NULL;
+		c->path = f->v.path;
+		f->v.name = f->v.url = f->v.path = NULL;
 		c->kind = PICK(f, d, KEY_KIND, kind);
+		if (c->kind == FEED_KIND_SPOOL)
+			c->url = xasprintf("file://%s", c->path);
 		c->interval = PICK(f, d, KEY_INTERVAL, interval);
 		c->min_interval = pick_min_interval(f, d, c->interval);
 		c->max_interval = pick_max_interval(f, d, c->interval);
@@ -1596,6 +1635,25 @@ resolve_feeds(struct loader *ld)
 		c->column = f->v.column;
 	}
 	cfg->nfeeds = ld->nfeeds;
+}
+
+/* Makes a spool's relative 'path' absolute: relative to the config's folder. */
+static void
+resolve_path(struct loader *ld, struct settings *f)
+{
+	char *dir, *abs;
+
+	if (f->v.path == NULL || f->v.path[0] == '/')
+		return;
+	if ((dir = config_dir(ld->path)) == NULL) {
+		errorf(ld, f->at[KEY_PATH], "cannot resolve '%s' against the current "
+		    "folder: %s", f->v.path, strerror(errno));
+		return;
+	}
+	abs = path_join(dir, f->v.path);
+	free(dir);
+	free(f->v.path);
+	f->v.path = abs;
 }
 
 /* Reads path whole into ld->text.  Returns 0, or -1 after reporting. */
@@ -1744,6 +1802,8 @@ config_load(const char *path, struct strlist *errors)
 			}
 		}
 	}
+	for (size_t i = 0; ld.nerrs == 0 && i < ld.nfeeds; i++)
+		resolve_path(&ld, &ld.feeds[i]);
 	if (ld.nerrs == 0) {
 		resolve_feeds(&ld);
 		cfg = ld.cfg;
@@ -1767,12 +1827,14 @@ config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->nfeeds; i++) {
 		free(cfg->feeds[i].name);
 		free(cfg->feeds[i].url);
+		free(cfg->feeds[i].path);
 		free(cfg->feeds[i].timezone);
 		free(cfg->feeds[i].agency);
 		extract_free(&cfg->feeds[i].extract);
 	}
 	free(cfg->feeds);
 	free(cfg->data_dir);
+	free(cfg->metrics_file);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->user_agent);
@@ -1917,8 +1979,13 @@ config_write(const struct config *cfg, struct buf *out)
 
 		buf_puts(out, "  - name: ");
 		put_quoted(out, f->name);
-		buf_puts(out, "\n    url: ");
-		put_quoted(out, f->url);
+		if (f->kind == FEED_KIND_SPOOL) {
+			buf_puts(out, "\n    path: ");
+			put_relative(out, cfg, f->path);
+		} else {
+			buf_puts(out, "\n    url: ");
+			put_quoted(out, f->url);
+		}
 		buf_printf(out, "\n    kind: %s\n", feed_kind_name(f->kind));
 		format_duration(f->interval, d, sizeof(d));
 		buf_printf(out, "    interval: %s\n", d);

@@ -17,6 +17,7 @@ enum feed_kind {
 	FEED_KIND_AGENCY,
 	FEED_KIND_EPAPER,
 	FEED_KIND_SITE,
+	FEED_KIND_SPOOL,         /* a local folder files are dropped into */
 };
 
 /* XPath expressions overriding the extractor for one site (`extract:`). */
@@ -30,7 +31,12 @@ struct extract_xpaths {
  */
 struct feed_conf {
 	char *name;              /* unique within the file */
-	char *url;               /* absolute http(s) URL */
+	/*
+	 * Absolute http(s) URL.  NOTE: a spool has none in the file; its url
+	 * is "file://" and its folder, which is what its feeds row records.
+	 */
+	char *url;
+	char *path;              /* spool: the folder (absolute); else NULL */
 	enum feed_kind kind;
 	double interval;         /* seconds between polls to start from (default 10m) */
 	double min_interval;     /* adaptive polling never goes faster (default interval/4) */
@@ -82,7 +88,7 @@ void config_free(struct config *cfg);
 /* The feed named name, or NULL. */
 const struct feed_conf *config_feed(const struct config *cfg, const char *name);
 
-/* "agency", "epaper", "site". */
+/* "agency", "epaper", "site", "spool". */
 const char *feed_kind_name(enum feed_kind k);
 
 /*

@@ -157,6 +157,7 @@ ingest_item(struct store *st, const struct feed_conf *conf, int64_t feed_id,
 	a.summary = it->summary;
 	a.feed_text = body;
 	a.want_page = conf->fetch_articles;
+	a.keep_copies = conf->kind == FEED_KIND_SPOOL;
 	a.content_html = it->content;
 	a.categories_json = cats;
 	a.enclosures_json = encl;
@@ -220,7 +221,7 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 	if (store_begin(st) < 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(st));
 		feed_doc_free(&fd);
-		return -1;
+		return -2;
 	}
 	for (size_t i = 0; i < fd.nitems; i++)
 		if (ingest_item(st, conf, fs->id, &fd.items[i], now, o ? o->entities : NULL,
@@ -247,7 +248,7 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 fail:
 	store_rollback(st);
 	feed_doc_free(&fd);
-	return -1;
+	return -2;
 }
 
 /* Whether a Content-Type is one a page extractor should read. */
@@ -275,21 +276,17 @@ compress_page(const char *data, size_t len, size_t *outlen)
 	return z;
 }
 
-int
-ingest_article_page(struct store *st, int64_t article_id, const struct ingest_doc *doc,
-    const struct ingest_page_opts *opts, int64_t now, char *err, size_t errlen)
+/*
+ * Extracts the article of doc.  Returns 0 with *pa filled (and found, with
+ * a body), or 1 with err set when the page is not usable.
+ */
+static int
+extract_article(const struct ingest_doc *doc, const struct ingest_page_opts *opts,
+    struct page_article *pa, char *err, size_t errlen)
 {
 	struct page_overrides ov = { 0 };
 	struct page_opts po = { 0 };
-	struct page_article pa;
-	struct article_page ap = { 0 };
-	struct store_link *links = NULL;
-	struct syn_fingerprint fp;
-	struct entity_list ents = { 0 };
-	char perr[256], *charset, *canon = NULL;
-	unsigned char *z = NULL;
-	size_t zlen = 0, nlinks = 0;
-	int rc = -1;
+	char perr[256], *charset;
 
 	if (!is_html_type(doc->content_type)) {
 		snprintf(err, errlen, "not an HTML page (%s)", doc->content_type);
@@ -308,41 +305,87 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	po.default_tz = opts->timezone;
 	po.overrides = &ov;
 	po.rules = opts->rules;
-	if (page_extract(doc->body, doc->len, &po, &pa, perr, sizeof(perr)) < 0) {
+	if (page_extract(doc->body, doc->len, &po, pa, perr, sizeof(perr)) < 0) {
 		free(charset);
 		snprintf(err, errlen, "%s", perr);
 		return 1;
 	}
 	free(charset);
-	if (!pa.found || pa.body == NULL || pa.body[0] == '\0') {
+	if (!pa->found || pa->body == NULL || pa->body[0] == '\0') {
 		snprintf(err, errlen, "no article text found on the page");
-		page_article_free(&pa);
+		page_article_free(pa);
 		return 1;
 	}
-	if (pa.url)
-		canon = url_canonical(pa.url);
-	links = xcalloc(pa.nrelated ? pa.nrelated : 1, sizeof(*links));
-	for (size_t i = 0; i < pa.nrelated; i++) {
-		char *u = url_canonical(pa.related[i].url);
+	return 0;
+}
+
+/* The page's related links with canonical URLs (each url malloc'd). */
+static struct store_link *
+article_links(const struct page_article *pa, size_t *n)
+{
+	struct store_link *links = xcalloc(pa->nrelated ? pa->nrelated : 1, sizeof(*links));
+
+	*n = 0;
+	for (size_t i = 0; i < pa->nrelated; i++) {
+		char *u = url_canonical(pa->related[i].url);
 
 		if (u == NULL)
 			continue;
-		links[nlinks].url = u;
-		links[nlinks].title = pa.related[i].title;
-		links[nlinks].category = pa.related[i].category;
-		nlinks++;
+		links[*n].url = u;
+		links[*n].title = pa->related[i].title;
+		links[*n].category = pa->related[i].category;
+		(*n)++;
 	}
-	ap.page_url = canon;
-	ap.title = pa.title;
-	ap.body = pa.body;
-	ap.byline = pa.byline;
-	ap.agency = pa.agency;
-	ap.dateline = pa.dateline;
-	ap.auto_published = pa.auto_published;
-	ap.published_at = pa.published;
-	ap.updated_at = pa.updated;
-	ap.links = links;
-	ap.nlinks = nlinks;
+	return links;
+}
+
+static void
+links_free(struct store_link *links, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)links[i].url);
+	free(links);
+}
+
+/* What the page gave, as the store takes it (strings borrowed from pa). */
+static void
+page_fields(const struct page_article *pa, const char *canon, struct store_link *links,
+    size_t nlinks, struct article_page *ap)
+{
+	ap->page_url = canon;
+	ap->title = pa->title;
+	ap->body = pa->body;
+	ap->byline = pa->byline;
+	ap->agency = pa->agency;
+	ap->dateline = pa->dateline;
+	ap->auto_published = pa->auto_published;
+	ap->published_at = pa->published;
+	ap->updated_at = pa->updated;
+	ap->links = links;
+	ap->nlinks = nlinks;
+}
+
+int
+ingest_article_page(struct store *st, int64_t article_id, const struct ingest_doc *doc,
+    const struct ingest_page_opts *opts, int64_t now, char *err, size_t errlen)
+{
+	struct page_article pa;
+	struct article_page ap = { 0 };
+	struct store_link *links;
+	struct syn_fingerprint fp;
+	struct entity_list ents = { 0 };
+	char *canon = NULL;
+	unsigned char *z = NULL;
+	size_t zlen = 0, nlinks = 0;
+	int rc = -1;
+
+	if ((rc = extract_article(doc, opts, &pa, err, errlen)) != 0)
+		return rc;
+	rc = -1;
+	if (pa.url)
+		canon = url_canonical(pa.url);
+	links = article_links(&pa, &nlinks);
+	page_fields(&pa, canon, links, nlinks, &ap);
 	ap.count_attempt = !opts->reextract;
 	if (syndicate_fingerprint(pa.body, 0, &fp) == 0)
 		ap.fp = &fp;
@@ -362,12 +405,97 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	}
 	rc = 0;
 out:
-	for (size_t i = 0; i < nlinks; i++)
-		free((char *)links[i].url);
-	free(links);
+	links_free(links, nlinks);
 	free(canon);
 	free(z);
 	entity_list_free(&ents);
 	page_article_free(&pa);
 	return rc;
+}
+
+int
+ingest_page_document(struct store *st, const struct feed_conf *conf, struct feed_state *fs,
+    const struct ingest_doc *doc, const char *guid, const struct ingest_page_opts *opts,
+    int64_t now, struct ingest_stats *stats, char *err, size_t errlen)
+{
+	struct page_article pa;
+	struct article a = { 0 };
+	struct article_page ap = { 0 };
+	struct store_link *links;
+	struct syn_fingerprint fp;
+	struct entity_list ents = { 0 };
+	enum store_outcome outcome;
+	int64_t id;
+	char *canon = NULL;
+	size_t nlinks = 0;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if ((rc = extract_article(doc, opts, &pa, err, errlen)) != 0)
+		return rc;
+	rc = -1;
+	stats->items = 1;
+	/*
+	 * NOTE: the page's own canonical URL (link rel=canonical, og:url)
+	 * identifies it when it declares one; a file has no URL of its own
+	 * otherwise, and only guid does.
+	 */
+	if (pa.url)
+		canon = url_canonical(pa.url);
+	links = article_links(&pa, &nlinks);
+	if (syndicate_fingerprint(pa.body, 0, &fp) == 0)
+		a.fp = ap.fp = &fp;
+	a.guid = guid;
+	a.url = canon;
+	a.title = pa.title;
+	a.byline = pa.byline;
+	a.agency = pa.agency ? pa.agency : conf->agency;
+	a.dateline = pa.dateline;
+	a.feed_text = pa.body;
+	a.auto_published = pa.auto_published;
+	a.published_at = pa.published;
+	a.updated_at = pa.updated;
+	a.keep_copies = conf->kind == FEED_KIND_SPOOL;
+	a.now = now;
+	a.entities = new_story_entities(st, opts->entities, a.fp, pa.title, pa.body, &ents);
+	page_fields(&pa, canon, links, nlinks, &ap);
+	ap.agency = a.agency;
+	ap.entities = a.entities;
+	if (store_begin(st) < 0)
+		goto store_failed;
+	if (store_article_upsert(st, fs->id, &a, now, &outcome, &id) < 0 ||
+	    store_article_page(st, id, &ap, now) < 0)
+		goto store_failed;
+	switch (outcome) {
+	case STORE_NEW: stats->added++; break;
+	case STORE_CHANGED: stats->changed++; break;
+	case STORE_UNCHANGED: stats->unchanged++; break;
+	}
+	if (stats->added)
+		fs->last_new_item_at = now;
+	if (store_feed_save(st, fs) < 0 || store_commit(st) < 0)
+		goto store_failed;
+	rc = 0;
+	goto out;
+store_failed:
+	snprintf(err, errlen, "store: %s", store_errmsg(st));
+	store_rollback(st);
+out:
+	links_free(links, nlinks);
+	free(canon);
+	entity_list_free(&ents);
+	page_article_free(&pa);
+	return rc;
+}
+
+enum ingest_kind
+ingest_classify(const char *name, const struct ingest_doc *doc)
+{
+	static const char *const page_ext[] = { ".html", ".htm", ".xhtml" };
+	size_t n = strlen(name), k;
+
+	for (size_t i = 0; i < ARRAY_LEN(page_ext); i++)
+		if (n > (k = strlen(page_ext[i])) && strcasecmp(name + n - k, page_ext[i]) == 0)
+			return INGEST_PAGE;
+	return looks_like_html(doc) ? INGEST_PAGE : INGEST_FEED;
 }

@@ -31,8 +31,9 @@ struct ingest_doc {
 /*
  * Parses doc as a feed of conf and stores its items, then fs, all in one
  * transaction.  On success fs->last_new_item_at and the feed's title and
- * site url are updated.  Returns 0, or -1 with a one-line reason in err
- * (nothing is written then: the caller records the error).
+ * site url are updated.  Returns 0, or with a one-line reason in err
+ * (nothing is written then: the caller records the error) -1 when the
+ * document is unusable, -2 when the store failed (worth trying again).
  */
 struct entity_db;
 
@@ -73,6 +74,33 @@ struct ingest_page_opts {
  */
 int ingest_article_page(struct store *st, int64_t article_id, const struct ingest_doc *doc,
     const struct ingest_page_opts *opts, int64_t now, char *err, size_t errlen);
+
+/*
+ * Stores an article page that is itself the item (an HTML file dropped
+ * into a spool) as an article of the feed, with everything its page
+ * gives, then fs, in one transaction.  The article is found again by
+ * guid within the feed, else by the canonical URL the page declares
+ * (link rel=canonical, og:url); a page without one has no URL.  stats
+ * counts it as one item.  Returns 0 when stored; 1 when the page is not
+ * usable (err says why); -1 when the store failed (err says why).
+ */
+int ingest_page_document(struct store *st, const struct feed_conf *conf,
+    struct feed_state *fs, const struct ingest_doc *doc, const char *guid,
+    const struct ingest_page_opts *opts, int64_t now, struct ingest_stats *stats,
+    char *err, size_t errlen);
+
+/* What a dropped file is: a feed document, or an article page. */
+enum ingest_kind {
+	INGEST_FEED,
+	INGEST_PAGE,
+};
+
+/*
+ * By its name's extension (.html, .htm, .xhtml: a page), else by its
+ * first bytes (an HTML doctype or <html>: a page; anything else, RSS,
+ * Atom or JSON Feed, is read as a feed).
+ */
+enum ingest_kind ingest_classify(const char *name, const struct ingest_doc *doc);
 
 /* The charset parameter of a Content-Type value, malloc'd, or NULL. */
 char *ingest_charset(const char *content_type);

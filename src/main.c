@@ -402,6 +402,12 @@ main(int argc, char **argv)
 	apply_log_level(&d);
 	notify_init();
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * NOTE: spools test files with a read lease (held for two fcntl
+	 * calls); a writer opening the file in between makes the kernel send
+	 * SIGIO, whose default action would end the daemon.
+	 */
+	signal(SIGIO, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
 	feed_init();
@@ -426,8 +432,8 @@ main(int argc, char **argv)
 	d.loop = ev_default_loop(EVFLAG_AUTO);
 	d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections);
 	d.pages = pages_new(d.loop, d.fetcher, d.store, d.rules, d.entities, pages_idle, &d);
-	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.entities, d.once,
-	    once_finished, &d);
+	d.poller = poller_new(d.loop, d.store, d.fetcher, d.pages, d.rules, d.entities,
+	    d.once, once_finished, &d);
 
 	ev_signal_init(&d.sigterm, on_stop_signal, SIGTERM);
 	ev_signal_init(&d.sigint, on_stop_signal, SIGINT);

@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "sched.h"
+#include "spool.h"
 #include "store.h"
 #include "util.h"
 
@@ -30,6 +31,8 @@
  */
 #define OUTAGE_MIN_FEEDS 3
 #define OUTAGE_SHARE 0.8
+/* A spool with more files than a batch takes the next batch this soon. */
+#define SPOOL_NEXT_BATCH 0.05
 
 struct feed_run {
 	struct poller *p;
@@ -44,6 +47,7 @@ struct feed_run {
 	int suspect;
 	int undo_errors;
 	char *undo_error;
+	struct spool *spool;    /* kind spool: its folder */
 };
 
 struct poller {
@@ -52,6 +56,7 @@ struct poller {
 	struct fetcher *fetcher;
 	struct pages *pages;
 	const struct entity_db *entities;
+	const struct page_rules *rules;
 	const struct config *cfg;
 	struct feed_run **runs;  /* sorted by name */
 	size_t nruns;
@@ -459,6 +464,94 @@ out:
 	once_done(r);
 }
 
+/*
+ * One file from a spool folder through the pipeline: a feed document
+ * (RSS, Atom, JSON Feed) like a polled one, an HTML page as an article of
+ * the feed.  NOTE: the article of a page without a canonical URL is known
+ * by guid "spool:FEED/FILE", so a file sent again under its name (a
+ * corrected version) updates it, keeping the old text as a revision.
+ */
+static enum spool_verdict
+spool_file(const struct spool_file *f, void *arg, char *why, size_t whylen)
+{
+	struct feed_run *r = arg;
+	struct poller *p = r->p;
+	const struct feed_conf *c = r->conf;
+	struct ingest_doc doc = { f->data, f->len, NULL, NULL };
+	struct ingest_feed_opts fo = { p->entities, NULL, NULL };
+	struct ingest_page_opts po = { 0 };
+	struct ingest_stats stats;
+	int64_t now = (int64_t)now_wall();
+	char *guid;
+	int rc;
+
+	if (ingest_classify(f->name, &doc) == INGEST_PAGE) {
+		po.rules = p->rules;
+		po.entities = p->entities;
+		po.timezone = c->timezone;
+		po.extract = &c->extract;
+		guid = xasprintf("spool:%s/%s", c->name, f->name);
+		rc = ingest_page_document(p->store, c, &r->st, &doc, guid, &po, now, &stats,
+		    why, whylen);
+		free(guid);
+		if (rc != 0)
+			return rc > 0 ? SPOOL_FAILED : SPOOL_RETRY;
+	} else {
+		rc = ingest_feed_document(p->store, c, &r->st, &doc, now, &fo, &stats, why,
+		    whylen);
+		if (rc != 0)
+			return rc == -1 ? SPOOL_FAILED : SPOOL_RETRY;
+	}
+	p->counters.articles_new += stats.added;
+	p->counters.articles_changed += stats.changed;
+	log_info("feed %s: %s: %zu item%s, %zu new, %zu changed%s", c->name, f->name,
+	    stats.items, stats.items == 1 ? "" : "s", stats.added, stats.changed,
+	    stats.partial ? ", document malformed and partly recovered" : "");
+	if (p->pages && c->fetch_articles)
+		pages_enqueue_feed(p->pages, c, r->st.id);
+	return SPOOL_DONE;
+}
+
+/* A spool's poll: a scan of its folder (files also come one by one). */
+static void
+spool_poll(struct feed_run *r)
+{
+	struct poller *p = r->p;
+	struct feed_state *s = &r->st;
+	struct spool_stats ss;
+	char err[512];
+	double delay;
+
+	s->last_polled_at = (int64_t)now_wall();
+	s->last_status = 0;
+	if (spool_scan(r->spool, &ss, err, sizeof(err)) < 0) {
+		poll_failed(r, NULL, err, -1);
+		once_done(r);
+		return;
+	}
+	p->counters.polls_ok++;
+	s->consecutive_errors = 0;
+	feed_state_set(&s->last_error, NULL);
+	s->last_success_at = s->last_polled_at;
+	delay = r->conf->interval * (1.0 + SCHED_JITTER * (2.0 * rnd(p) - 1.0));
+	if (ss.more)
+		delay = SPOOL_NEXT_BATCH;
+	else if (ss.settle_in > 0 && ss.settle_in + 0.1 < delay)
+		delay = ss.settle_in + 0.1;
+	schedule(r, delay);
+	if (store_feed_save(p->store, s) < 0)
+		log_warnx("feed %s: cannot record the scan: %s", r->conf->name,
+		    store_errmsg(p->store));
+	if (ss.done || ss.failed || ss.retried)
+		log_info("feed %s: %zu file%s ingested, %zu failed, %zu left for later%s",
+		    r->conf->name, ss.done, ss.done == 1 ? "" : "s", ss.failed, ss.retried,
+		    ss.more ? "; more to come" : "");
+	else
+		log_debug("feed %s: no new files%s", r->conf->name,
+		    ss.busy ? " (some still being written)" : "");
+	once_done(r);
+}
+
 static void
 feed_poll(struct feed_run *r)
 {
@@ -467,6 +560,10 @@ feed_poll(struct feed_run *r)
 
 	if (r->inflight)
 		return;
+	if (c->kind == FEED_KIND_SPOOL) {
+		spool_poll(r);
+		return;
+	}
 	req.url = feed_url(r);
 	req.etag = r->st.etag;
 	req.last_modified = r->st.last_modified;
@@ -511,6 +608,8 @@ run_find(struct poller *p, const char *name)
 static void
 run_stop(struct feed_run *r)
 {
+	spool_free(r->spool);
+	r->spool = NULL;
 	ev_timer_stop(r->p->loop, &r->timer);
 	if (r->inflight) {
 		fetcher_cancel(r->p->fetcher, r->inflight);
@@ -591,6 +690,21 @@ poller_apply(struct poller *p, const struct config *cfg)
 				log_info("feed %s: gone (HTTP 410); not polled", c->name);
 			continue;
 		}
+		if (c->kind == FEED_KIND_SPOOL) {
+			/*
+			 * NOTE: a spool is set up afresh (it copies its settings)
+			 * and scanned at once: files may have come while it was
+			 * not watched.
+			 */
+			spool_free(r->spool);
+			r->spool = spool_new(p->once ? NULL : p->loop, c->path, c->max_bytes,
+			    spool_file, r);
+			due[ndue++] = r;
+			continue;
+		} else if (r->spool != NULL) {
+			spool_free(r->spool);
+			r->spool = NULL;
+		}
 		if (p->once) {
 			due[ndue++] = r;
 			continue;
@@ -637,7 +751,8 @@ poller_apply(struct poller *p, const struct config *cfg)
 		for (size_t i = 0; i < ndue; i++) {
 			struct sched_policy sp = policy(due[i]->conf);
 
-			schedule(due[i], sched_first_delay(&sp, i, ndue, rnd(p)));
+			schedule(due[i], due[i]->conf->kind == FEED_KIND_SPOOL ? 0 :
+			    sched_first_delay(&sp, i, ndue, rnd(p)));
 		}
 	}
 	free(due);
@@ -647,10 +762,12 @@ poller_apply(struct poller *p, const struct config *cfg)
 
 struct poller *
 poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, struct pages *pages,
-    const struct entity_db *entities, int once, void (*all_done)(void *), void *arg)
+    const struct page_rules *rules, const struct entity_db *entities, int once,
+    void (*all_done)(void *), void *arg)
 {
 	struct poller *p = xcalloc(1, sizeof(*p));
 
+	p->rules = rules;
 	p->entities = entities;
 	p->loop = loop;
 	p->store = st;

@@ -1,6 +1,7 @@
 /*
- * poller.h: the feeds being polled: one timer per feed, fetch, ingest,
- * record the outcome, schedule the next poll.  Applies configuration
+ * poller.h: the feeds being polled: one timer per feed, fetch (or, for a
+ * spool, scan its folder), ingest, record the outcome, schedule the next
+ * poll.  Applies configuration
  * changes (SIGHUP) without losing any feed's state.
  */
 #ifndef DATELINE_POLLER_H
@@ -17,9 +18,11 @@ struct store;
 struct pages;
 struct poller;
 struct entity_db;
+struct page_rules;
 
 /*
- * New stories get their entities from entities (may be NULL).
+ * New stories get their entities from entities (may be NULL); article
+ * pages dropped into spools are read with rules.
  * After each successful poll of a feed with fetch_articles, its pending
  * article pages are handed to pages.  once: poll every enabled feed one
  * time, now, and call all_done(arg) when the last poll has been recorded
@@ -27,8 +30,8 @@ struct entity_db;
  * poll).
  */
 struct poller *poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f,
-    struct pages *pages, const struct entity_db *entities, int once,
-    void (*all_done)(void *arg), void *arg);
+    struct pages *pages, const struct page_rules *rules, const struct entity_db *entities,
+    int once, void (*all_done)(void *arg), void *arg);
 
 /* To be called when the page queue drains (pages_new's idle callback). */
 void poller_pages_idle(struct poller *p);

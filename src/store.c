@@ -66,6 +66,7 @@ enum stmt_id {
 	S_FTS_DEL_PAGE,
 	S_FTS_ADD,
 	S_STORY_SET_FIRST,
+	S_STORY_AGENCY,
 	S_STORY_DELETE_ORPHAN,
 	S_STORY_FIX_FIRST,
 	S_HEALTH,
@@ -186,12 +187,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ART_URL_TAKEN] = "SELECT 1 FROM articles WHERE url = ?1 AND id <> ?2",
 	[S_STORY_INSERT] =
 	    "INSERT INTO stories (content_hash, title, agency, first_seen_at, teaser,"
-	    " minhash) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (content_hash) DO NOTHING",
+	    " minhash, shingles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (content_hash) DO NOTHING",
 	/* NOTE: bounded: a key shared by too many stories is boilerplate, not a family. */
 	[S_LSH_CANDIDATES] =
-	    "SELECT DISTINCT s.id, s.minhash, s.family_id FROM story_lsh l"
+	    "SELECT DISTINCT s.id, s.minhash, s.family_id, s.shingles FROM story_lsh l"
 	    " JOIN stories s ON s.id = l.story_id"
-	    " WHERE l.key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) AND s.id <> ?11"
+	    " WHERE l.key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18, ?19, ?20) AND s.id <> ?21"
 	    " LIMIT 200",
 	[S_LSH_INSERT] = "INSERT OR IGNORE INTO story_lsh (key, story_id) VALUES (?1, ?2)",
 	[S_STORY_SET_FAMILY] = "UPDATE stories SET family_id = ?2 WHERE id = ?1",
@@ -241,8 +244,21 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE feed_id = ?1 AND content_hash = ?2 AND first_seen_at >= ?3"
 	    " ORDER BY id DESC LIMIT 1",
 	[S_STORY_ID] = "SELECT id, first_article_id FROM stories WHERE content_hash = ?1",
+	/*
+	 * The first copy is the one first seen (its feed item), whichever
+	 * reached the story first: a page fetched later must not make an
+	 * outlet look late.  A generic or missing agency gives way to a named
+	 * one.
+	 */
 	[S_STORY_SET_FIRST] =
-	    "UPDATE stories SET first_article_id = ?2 WHERE id = ?1 AND first_article_id IS NULL",
+	    "UPDATE stories SET first_article_id = ?2, first_seen_at = min(first_seen_at,"
+	    " (SELECT first_seen_at FROM articles WHERE id = ?2))"
+	    " WHERE id = ?1 AND (first_article_id IS NULL OR (SELECT first_seen_at FROM"
+	    "  articles WHERE id = ?2) < (SELECT first_seen_at FROM articles WHERE"
+	    "  id = stories.first_article_id))",
+	[S_STORY_AGENCY] =
+	    "UPDATE stories SET agency = ?2 WHERE id = ?1 AND ?2 IS NOT NULL"
+	    " AND ?2 <> 'Agencies' AND (agency IS NULL OR agency = 'Agencies')",
 	[S_STORY_DELETE_ORPHAN] =
 	    "DELETE FROM stories WHERE id = ?1 AND NOT EXISTS"
 	    " (SELECT 1 FROM articles WHERE story_id = ?1)",
@@ -843,7 +859,7 @@ story_family(struct store *st, int64_t id, const struct syn_fingerprint *fp)
 	if (fp->has_minhash) {
 		for (int i = 0; i < SYN_BANDS; i++)
 			sqlite3_bind_int64(s, i + 1, fp->bands[i]);
-		sqlite3_bind_int64(s, 11, id);
+		sqlite3_bind_int64(s, SYN_BANDS + 1, id);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			const unsigned char *blob = sqlite3_column_blob(s, 1);
 			uint32_t other[SYN_MINHASH];
@@ -855,7 +871,8 @@ story_family(struct store *st, int64_t id, const struct syn_fingerprint *fp)
 				other[i] = (uint32_t)blob[4 * i] | (uint32_t)blob[4 * i + 1] << 8 |
 				    (uint32_t)blob[4 * i + 2] << 16 | (uint32_t)blob[4 * i + 3] << 24;
 			sim = syndicate_similarity(fp->minhash, other);
-			if (sim >= SYN_FAMILY_SIMILARITY && sim > best) {
+			if (syndicate_same_family(sim, fp->shingles,
+			    (size_t)sqlite3_column_int64(s, 3)) && sim > best) {
 				best = sim;
 				family = sqlite3_column_type(s, 2) == SQLITE_NULL ?
 				    sqlite3_column_int64(s, 0) : sqlite3_column_int64(s, 2);
@@ -984,6 +1001,7 @@ story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
 		sqlite3_bind_blob(s, 6, blob, sizeof(blob), SQLITE_TRANSIENT);
 	} else
 		sqlite3_bind_null(s, 6);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)fp->shingles);
 	if (step_done(st, s) < 0)
 		return -1;
 	created = sqlite3_changes(st->db) > 0;
@@ -1068,7 +1086,8 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 			 * The same feed's same full text from the last days under
 			 * a new guid and url: the outlet re-published the article.
 			 */
-			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash)
+			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash ||
+			    a->keep_copies)
 				continue;
 			s = st->stmt[S_ART_BY_HASH];
 			sqlite3_bind_int64(s, 1, feed_id);
@@ -1130,12 +1149,17 @@ story_lost_copy(struct store *st, int64_t story_id, int64_t article_id)
 }
 
 static int
-story_set_first(struct store *st, int64_t story_id, int64_t article_id)
+story_set_first(struct store *st, int64_t story_id, int64_t article_id, const char *agency)
 {
 	sqlite3_stmt *s = st->stmt[S_STORY_SET_FIRST];
 
 	sqlite3_bind_int64(s, 1, story_id);
 	sqlite3_bind_int64(s, 2, article_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	s = st->stmt[S_STORY_AGENCY];
+	sqlite3_bind_int64(s, 1, story_id);
+	bind_text(s, 2, agency);
 	return step_done(st, s);
 }
 
@@ -1228,7 +1252,7 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 				goto fail;
 		}
 	}
-	if (story > 0 && first_article == 0 && story_set_first(st, story, id) < 0)
+	if (story > 0 && story_set_first(st, story, id, a->agency) < 0)
 		goto fail;
 	if (!page_done && (*outcome == STORE_NEW || (*outcome == STORE_CHANGED &&
 	    old_story != story)) && article_entities(st, id, story) < 0)
@@ -1340,7 +1364,7 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 		return -1;
 	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
 		return -1;
-	if (story > 0 && first_article == 0 && story_set_first(st, story, article_id) < 0)
+	if (story > 0 && story_set_first(st, story, article_id, p->agency) < 0)
 		return -1;
 	if (old_story != story && article_entities(st, article_id, story) < 0)
 		return -1;

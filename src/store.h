@@ -90,6 +90,11 @@ struct article {
 	int64_t now;                     /* the poll time */
 	int auto_published;
 	int want_page;                   /* queue the article's page for fetching */
+	/*
+	 * The same text under a new guid and url is another article, not the
+	 * feed re-publishing this one (a spool: many sources in one feed).
+	 */
+	int keep_copies;
 	int64_t published_at, updated_at;   /* DATE_UNSET when unknown */
 };
 
@@ -101,9 +106,9 @@ enum store_outcome {
 
 /*
  * Inserts or updates an article of feed feed_id: an existing row is found
- * by (feed, guid), else by canonical url, else by the same full text in
- * the same feed within three days (re-published under a new guid and
- * url).  A changed text keeps the previous one as a revision.  Links the
+ * by (feed, guid), else by canonical url, else (unless a->keep_copies) by
+ * the same full text in the same feed within three days (re-published
+ * under a new guid and url).  A changed text keeps the previous one as a revision.  Links the
  * article to the story of its fingerprint (creating the story, and
  * placing it in the family of its nearest variant).  now is the poll time.  Returns 0 and
  * sets *outcome, or -1 (logged, *err set).  Must run inside a transaction.
