@@ -55,7 +55,8 @@ CREATE TABLE stories (
 	first_article_id INTEGER,                -- REFERENCES articles(id), set after insert
 	family_id        INTEGER,                -- the family's first story
 	teaser           INTEGER NOT NULL DEFAULT 0, -- only a teaser's text: never merged with full text
-	minhash          BLOB                    -- near-variant signature (50 x uint32, little-endian)
+	minhash          BLOB,                   -- near-variant signature (60 x uint32, little-endian)
+	shingles         INTEGER                 -- word 3-shingles of the text (for containment)
 );
 CREATE INDEX stories_family ON stories(family_id);
 CREATE INDEX stories_first_seen ON stories(first_seen_at);

@@ -892,6 +892,23 @@ date_line(const struct page_ctx *c, const struct page_para *p)
 	return yes;
 }
 
+/*
+ * A short label printed above the headline, such as a section kicker
+ * ("World") or a breadcrumb: not article text.  NOTE: elements are
+ * numbered in document order, so "above" is a comparison of indices.
+ */
+static int
+above_headline(const struct page_ctx *c, const struct page_para *p)
+{
+	const struct pdom *d = &c->d;
+
+	if (c->title_el == PEL_NONE || p->block == PEL_NONE || p->len > 40)
+		return 0;
+	if (d->bl[p->block].el >= c->title_el)
+		return 0;
+	return memchr(p->s, '.', p->len) == NULL && memchr(p->s, ',', p->len) == NULL;
+}
+
 void
 page_clean_body(struct page_ctx *c, struct page_article *a)
 {
@@ -942,6 +959,8 @@ page_clean_body(struct page_ctx *c, struct page_article *a)
 		else if (tn.len > 0 && nb.len == tn.len && strcmp(nb.data, tn.data) == 0)
 			keep[i] = 0;
 		else if (p->len <= 100 && memchr_digit(p->s, p->len) && date_line(c, p))
+			keep[i] = 0;
+		else if (above_headline(c, p))
 			keep[i] = 0;
 	}
 	/*

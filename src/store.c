@@ -1086,8 +1086,7 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 			 * The same feed's same full text from the last days under
 			 * a new guid and url: the outlet re-published the article.
 			 */
-			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash ||
-			    a->keep_copies)
+			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash)
 				continue;
 			s = st->stmt[S_ART_BY_HASH];
 			sqlite3_bind_int64(s, 1, feed_id);

@@ -654,6 +654,8 @@ syndicate_fingerprint(const char *text, int short_text, struct syn_fingerprint *
 	buf_free(&b);
 	/* One word or phrase over and over is no evidence of a story. */
 	fp->has_minhash = !fp->teaser && words >= SYN_MIN_WORDS && distinct >= SYN_MIN_SHINGLES;
+	/* NOTE: all shingles, not only distinct ones: repeats are rare in news text. */
+	fp->shingles = words >= 3 ? words - 2 : 0;
 	if (fp->has_minhash) {
 		int rows = SYN_MINHASH / SYN_BANDS;
 
@@ -686,4 +688,18 @@ syndicate_similarity(const uint32_t *a, const uint32_t *b)
 	for (int i = 0; i < SYN_MINHASH; i++)
 		same += a[i] == b[i];
 	return (double)same / SYN_MINHASH;
+}
+
+int
+syndicate_same_family(double j, size_t na, size_t nb)
+{
+	size_t small = na < nb ? na : nb;
+	double contained;
+
+	if (j >= SYN_FAMILY_SIMILARITY)
+		return 1;
+	if (j < SYN_FAMILY_FLOOR || small == 0)
+		return 0;
+	contained = j * (double)(na + nb) / ((1.0 + j) * (double)small);
+	return contained >= SYN_FAMILY_CONTAINMENT;
 }

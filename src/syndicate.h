@@ -21,12 +21,19 @@
 #include <stdint.h>
 
 #define CONTENT_HASH_LEN 65     /* 64 hex digits and NUL */
-#define SYN_MINHASH 50          /* signature length */
-#define SYN_BANDS 10            /* LSH bands of SYN_MINHASH / SYN_BANDS rows */
+#define SYN_MINHASH 60          /* signature length */
+#define SYN_BANDS 20            /* LSH bands of SYN_MINHASH / SYN_BANDS rows */
 /* Texts with fewer normalized words get no signature (too short to judge). */
 #define SYN_MIN_WORDS 30
 /* Estimated Jaccard similarity from which two texts are one family. */
 #define SYN_FAMILY_SIMILARITY 0.7
+/*
+ * Or: the shorter text at least this much contained in the longer (a
+ * brief of the first paragraphs, an update adding paragraphs), when the
+ * similarity is at least SYN_FAMILY_FLOOR.
+ */
+#define SYN_FAMILY_CONTAINMENT 0.8
+#define SYN_FAMILY_FLOOR 0.4
 
 struct syn_fingerprint {
 	char hash[CONTENT_HASH_LEN];
@@ -34,6 +41,7 @@ struct syn_fingerprint {
 	int has_minhash;            /* enough words for a signature */
 	uint32_t minhash[SYN_MINHASH];
 	int64_t bands[SYN_BANDS];   /* LSH keys, one per band */
+	size_t shingles;            /* word 3-shingles of the text */
 };
 
 /* The text the hash is computed over; malloc'd. */
@@ -57,5 +65,13 @@ int syndicate_content_hash(const char *text, char out[CONTENT_HASH_LEN]);
 
 /* Estimated Jaccard similarity of two signatures, in [0, 1]. */
 double syndicate_similarity(const uint32_t *a, const uint32_t *b);
+
+/*
+ * Whether two texts of similarity j (syndicate_similarity) and na and nb
+ * distinct shingles are one family: j >= SYN_FAMILY_SIMILARITY, or the
+ * shorter is mostly contained in the longer.  Containment is estimated
+ * from j and the sizes: |A n B| = j (|A| + |B|) / (1 + j).
+ */
+int syndicate_same_family(double j, size_t na, size_t nb);
 
 #endif

@@ -269,5 +269,12 @@ main(void)
 		buf_free(&b);
 		ok(syndicate_fingerprint("\xff\xfe invalid \xc3", 0, &fp) == 0, "invalid UTF-8");
 	}
+	/* The family rule: similar, or the shorter mostly inside the longer. */
+	ok(syndicate_same_family(0.75, 400, 420), "similar texts: one family");
+	ok(!syndicate_same_family(0.3, 400, 420), "dissimilar texts: apart");
+	ok(syndicate_same_family(0.5, 200, 400), "a brief of half the text (containment 1.0): one family");
+	ok(!syndicate_same_family(0.5, 400, 400), "half the same at equal length (containment 0.67): apart");
+	ok(!syndicate_same_family(0.35, 100, 400), "below the floor: apart whatever the containment");
+	ok(!syndicate_same_family(0.5, 0, 400), "no shingles: apart");
 	return tap_done();
 }
