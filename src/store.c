@@ -47,6 +47,10 @@ enum stmt_id {
 	S_LINK_INSERT,
 	S_LINKS_RESOLVE,
 	S_ART_STORY,
+	S_ART_SAME_TEXT,
+	S_ART_DROP,
+	S_FTS_DEL,
+	S_ART_TAKE_IDENTITY,
 	S_ART_URL_TAKEN,
 	S_STORY_INSERT,
 	S_STORY_ID,
@@ -183,7 +187,17 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_LINKS_RESOLVE] =
 	    "UPDATE links SET target_article_id = (SELECT id FROM articles"
 	    " WHERE url = links.url) WHERE article_id = ?1",
-	[S_ART_STORY] = "SELECT story_id, title FROM articles WHERE id = ?1",
+	[S_ART_STORY] =
+	    "SELECT story_id, title, feed_id, guid, url FROM articles WHERE id = ?1",
+	[S_ART_SAME_TEXT] =
+	    "SELECT id FROM articles WHERE feed_id = ?1 AND content_hash = ?2 AND id <> ?3"
+	    " AND first_seen_at >= ?4 ORDER BY id LIMIT 1",
+	[S_ART_DROP] = "DELETE FROM articles WHERE id = ?1",
+	[S_FTS_DEL] =
+	    "INSERT INTO articles_fts (articles_fts, rowid, title, body)"
+	    " SELECT 'delete', id, title, body FROM articles WHERE id = ?1",
+	[S_ART_TAKE_IDENTITY] =
+	    "UPDATE articles SET guid = coalesce(?2, guid), url = coalesce(?3, url) WHERE id = ?1",
 	[S_ART_URL_TAKEN] = "SELECT 1 FROM articles WHERE url = ?1 AND id <> ?2",
 	[S_STORY_INSERT] =
 	    "INSERT INTO stories (content_hash, title, agency, first_seen_at, teaser,"
@@ -207,7 +221,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "INSERT INTO article_revisions (article_id, revised_at, title, body,"
 	    " content_hash, story_id) SELECT a.id, ?2, a.title, a.body, a.content_hash,"
 	    " a.story_id FROM articles a WHERE a.id = ?1 AND a.content_hash IS NOT ?3"
-	    " AND a.body IS NOT NULL AND (?4 = 0 OR a.page_fetched_at IS NOT NULL)",
+	    " AND a.body IS NOT NULL AND (?4 = 0 OR a.page_fetched_at IS NOT NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM article_revisions r WHERE r.article_id = a.id"
+	    "  AND r.content_hash IS a.content_hash"
+	    "  AND r.revised_at >= coalesce(a.page_fetched_at, a.first_seen_at))",
 	[S_STORY_KNOWN] = "SELECT 1 FROM stories WHERE content_hash = ?1",
 	[S_ENTITY_INSERT] =
 	    "INSERT INTO entities (name, kind) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -1231,6 +1248,13 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 			bind_text(s, 3, a->feed_text);
 		if (fts_remove_if(st, s, id, &fts_removed) < 0)
 			goto fail;
+		/*
+		 * The feed retitled an article whose page is stored: keep the
+		 * old title with the old text now, before the page is fetched
+		 * again (that revision then is not recorded twice).
+		 */
+		if (page_done && fts_removed && keep_revision(st, id, NULL, now, 0) < 0)
+			goto fail;
 		s = st->stmt[page_done ? S_ART_UPDATE_FEED_ONLY : S_ART_UPDATE];
 		sqlite3_bind_int64(s, 1, id);
 		bind_article(s, a, story);
@@ -1308,13 +1332,62 @@ page_jobs_free(struct page_job *jobs, size_t n)
 	free(jobs);
 }
 
+/*
+ * The page's text is that of another article of the same feed from the
+ * last days: the outlet re-published it under a new guid and url.  The
+ * older article takes the new guid and url, and the new row goes.
+ * Returns 1 when merged, 0 when not, -1 on error.
+ */
+static int
+merge_republished(struct store *st, int64_t article_id, int64_t feed_id, const char *guid,
+    const char *url, int64_t story_id, const struct syn_fingerprint *fp, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[S_ART_SAME_TEXT];
+	int64_t older = 0;
+	int rc;
+
+	if (fp == NULL || fp->teaser || !fp->has_minhash)
+		return 0;
+	sqlite3_bind_int64(s, 1, feed_id);
+	bind_text(s, 2, fp->hash);
+	sqlite3_bind_int64(s, 3, article_id);
+	bind_time(s, 4, now - SAME_TEXT_WINDOW);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		older = sqlite3_column_int64(s, 0);
+	stmt_done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (older == 0)
+		return 0;
+	s = st->stmt[S_FTS_DEL];
+	sqlite3_bind_int64(s, 1, article_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	s = st->stmt[S_ART_DROP];
+	sqlite3_bind_int64(s, 1, article_id);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (story_id > 0 && story_lost_copy(st, story_id, article_id) < 0)
+		return -1;
+	s = st->stmt[S_ART_TAKE_IDENTITY];
+	sqlite3_bind_int64(s, 1, older);
+	bind_text(s, 2, guid);
+	bind_text(s, 3, url);
+	if (step_done(st, s) < 0)
+		return -1;
+	return 1;
+}
+
 int
 store_article_page(struct store *st, int64_t article_id, const struct article_page *p,
     int64_t now)
 {
 	sqlite3_stmt *s;
-	int64_t old_story = 0, story = 0, first_article = 0;
-	char *title = NULL;
+	int64_t old_story = 0, story = 0, first_article = 0, feed_id = 0;
+	char *title = NULL, *guid = NULL, *url = NULL;
 	int rc, fts_removed = 0;
 
 	s = st->stmt[S_ART_STORY];
@@ -1323,12 +1396,22 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	if (rc == SQLITE_ROW) {
 		old_story = sqlite3_column_int64(s, 0);
 		title = column_text(s, 1);
+		feed_id = sqlite3_column_int64(s, 2);
+		guid = column_text(s, 3);
+		url = column_text(s, 4);
 	}
 	stmt_done(s);
 	if (rc != SQLITE_ROW) {
 		store_seterr(st, "%s: article %lld: %s", st->path, (long long)article_id,
 		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
 		return -1;
+	}
+	rc = merge_republished(st, article_id, feed_id, guid, url, old_story, p->fp, now);
+	free(guid);
+	free(url);
+	if (rc != 0) {
+		free(title);
+		return rc < 0 ? -1 : 0;
 	}
 	story = story_for(st, p->fp, title ? title : p->title, p->agency, p->entities, now,
 	    &first_article);
