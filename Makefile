@@ -225,12 +225,20 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/datelined -c etc/dateline.yaml --db $(RUN_DB)
 
+# The same pipeline on a machine without a network: spool folders with a
+# bundled sample (RSS, Atom, JSON Feed, an article page; agency copies in
+# several outlets), copied afresh because a spool moves what it takes.
+run-offline: deps
+	@$(MAKE) --no-print-directory all
+	rm -rf build/offline-spool && cp -R etc/spool-sample build/offline-spool
+	$(O)/datelined -c etc/dateline-offline.yaml
+
 clean:
 	rm -rf build
 
 -include $(wildcard $(O)/obj/*.d)
 
-.PHONY: FORCE all check eval regen deps print-deps run clean tests-build
+.PHONY: FORCE all check eval regen deps print-deps run run-offline clean tests-build
 
 # ---------------------------------------------------------------------------
 # Reliability runs longer than `make check` (tests/RELIABILITY-TESTS.md),
