@@ -8,6 +8,7 @@ DROP VIEW IF EXISTS latest_articles;
 DROP VIEW IF EXISTS story_copies;
 DROP VIEW IF EXISTS feed_health;
 DROP VIEW IF EXISTS entity_mentions;
+DROP VIEW IF EXISTS epaper_articles;
 
 -- latest_articles: every article with its outlet and story, newest first
 -- seen first.  LIMIT it:  SELECT * FROM latest_articles LIMIT 20;
@@ -81,3 +82,28 @@ FROM entities e
 JOIN story_entities se ON se.entity_id = e.id
 JOIN stories s ON s.id = se.story_id
 GROUP BY e.id;
+
+-- epaper_articles: what ran where in e-paper editions: one row per article
+-- and edition, with its page and order; continuation_of is set on a clip
+-- that continues another article (whose body holds the joined text).
+-- "What ran on page 1 of the Mumbai edition today":
+--   SELECT title FROM epaper_articles WHERE edition = 'mumbai'
+--   AND edition_date = date('now', 'localtime') AND page = 1
+--   AND continuation_of IS NULL ORDER BY position;
+CREATE VIEW epaper_articles AS
+SELECT f.name           AS feed,
+       e.edition        AS edition,
+       e.date           AS edition_date,
+       ea.page          AS page,
+       ea.position      AS position,
+       a.id             AS article_id,
+       a.title          AS title,
+       a.url            AS url,
+       a.story_id       AS story_id,
+       a.continuation_of AS continuation_of,
+       a.page_state     AS page_state,
+       a.page_error     AS page_error
+FROM edition_articles ea
+JOIN editions e ON e.id = ea.edition_id
+JOIN feeds f ON f.id = e.feed_id
+JOIN articles a ON a.id = ea.article_id;

@@ -38,5 +38,10 @@
 #define SPOOL_MAX_LIST 10000
 /* Seconds a file that cannot be leased must be unchanged to be taken. */
 #define SPOOL_SETTLE_SECONDS 5
+/* Editions an e-paper feed may name, and days it may look back. */
+#define EPAPER_MAX_EDITIONS 32
+#define EPAPER_MAX_BACKFILL_DAYS 31
+/* Highest edition_budget: index pages plus article links per edition. */
+#define EPAPER_MAX_BUDGET 10000
 
 #endif

@@ -41,6 +41,7 @@
 #include "dates.h"
 #include "bounds.h"
 #include "log.h"
+#include "template.h"
 #include "url.h"
 
 /*
@@ -98,6 +99,14 @@ enum key {
 	KEY_EXTRACT,
 	KEY_MIN_INTERVAL,
 	KEY_MAX_INTERVAL,
+	/* a feed or `defaults`; kind epaper only */
+	KEY_EDITIONS,
+	KEY_SCHEDULE,
+	KEY_BACKFILL,
+	KEY_FOLLOW,
+	KEY_NEXT,
+	KEY_PAGE_NUMBER,
+	KEY_EDITION_BUDGET,
 	KEY_COUNT
 };
 
@@ -145,7 +154,18 @@ static const struct keydef {
 	[KEY_EXTRACT] = { "extract", SCOPE_SETTING },
 	[KEY_MIN_INTERVAL] = { "min_interval", SCOPE_SETTING },
 	[KEY_MAX_INTERVAL] = { "max_interval", SCOPE_SETTING },
+	[KEY_EDITIONS] = { "editions", SCOPE_SETTING },
+	[KEY_SCHEDULE] = { "schedule", SCOPE_SETTING },
+	[KEY_BACKFILL] = { "backfill", SCOPE_SETTING },
+	[KEY_FOLLOW] = { "follow", SCOPE_SETTING },
+	[KEY_NEXT] = { "next", SCOPE_SETTING },
+	[KEY_PAGE_NUMBER] = { "page_number", SCOPE_SETTING },
+	[KEY_EDITION_BUDGET] = { "edition_budget", SCOPE_SETTING },
 };
+
+/* The keys of e-paper editions, refused in a feed of another kind. */
+static const enum key epaper_keys[] = { KEY_EDITIONS, KEY_SCHEDULE, KEY_BACKFILL,
+    KEY_FOLLOW, KEY_NEXT, KEY_PAGE_NUMBER, KEY_EDITION_BUDGET };
 
 #define KEY_BIT(k) (1ull << (k))
 
@@ -166,6 +186,9 @@ static const struct feed_conf builtin_feed = {
 	.keep_html = false,
 	.page_budget = 50,
 	.page_retries = 3,
+	.schedule = { 0x7f, 0 },
+	.backfill = 0,
+	.edition_budget = 200,
 };
 
 static const char *const kind_names[] = {
@@ -191,7 +214,7 @@ struct settings {
 	unsigned long long set;     /* KEY_BIT of each key given validly */
 	struct pos at[KEY_COUNT];   /* where each given value is */
 	struct pos start;           /* the map itself */
-	bool seen_url, seen_path;   /* given, even if invalid */
+	unsigned long long given;   /* KEY_BIT of each key given, even invalid */
 };
 
 struct loader {
@@ -875,7 +898,8 @@ read_url(struct loader *ld, char **out)
 
 	if (read_string(ld, "url", out) < 0)
 		return -1;
-	if (url_is_http(*out))
+	/* NOTE: a template ({edition}, {date:...}) is checked with its kind. */
+	if (url_is_http(*out) || template_has_placeholders(*out))
 		return 0;
 	scheme = url_scheme(*out);
 	if (scheme != NULL && strcmp(scheme, "http") != 0 &&
@@ -995,7 +1019,7 @@ xpath_quiet(void *ctx, const xmlError *err)
  * error with its position rather than a silent miss on every page.
  */
 static int
-read_xpath(struct loader *ld, const char *key, char **out)
+read_xpath(struct loader *ld, const char *prefix, const char *key, char **out)
 {
 	xmlXPathCompExprPtr comp;
 	struct pos at = ev_pos(ld);
@@ -1009,7 +1033,7 @@ read_xpath(struct loader *ld, const char *key, char **out)
 	if (comp == NULL) {
 		char *q = msg_value(v, strlen(v));
 
-		errorf(ld, at, "'extract.%s' is not a valid XPath expression: '%s'", key, q);
+		errorf(ld, at, "'%s%s' is not a valid XPath expression: '%s'", prefix, key, q);
 		free(q);
 		free(v);
 		return -1;
@@ -1052,7 +1076,7 @@ read_extract(struct loader *ld, struct extract_xpaths *x)
 		} else {
 			seen[i] = true;
 			seen_at[i] = at;
-			if (read_xpath(ld, names[i], slots[i]) < 0)
+			if (read_xpath(ld, "extract.", names[i], slots[i]) < 0)
 				bad = 1;
 		}
 		free(key);
@@ -1060,6 +1084,120 @@ read_extract(struct loader *ld, struct extract_xpaths *x)
 	if (r < 0)
 		return -1;
 	return bad ? -1 : 0;
+}
+
+static void
+editions_free(struct feed_conf *c)
+{
+	for (size_t i = 0; i < c->neditions; i++)
+		free(c->editions[i]);
+	free(c->editions);
+	free(c->follow);
+	free(c->next);
+	free(c->page_number);
+	c->editions = NULL;
+	c->neditions = 0;
+	c->follow = c->next = c->page_number = NULL;
+}
+
+/* `editions:` a list of distinct names, its first event current. */
+static int
+read_editions(struct loader *ld, struct feed_conf *v)
+{
+	struct pos at;
+	char *name, *q;
+	int bad = 0;
+
+	if (ld->ev.type != YAML_SEQUENCE_START_EVENT)
+		return wrong(ld, "editions", "a list of edition names");
+	at = ev_pos(ld);
+	for (;;) {
+		if (next(ld) < 0)
+			return -1;
+		if (ld->ev.type == YAML_SEQUENCE_END_EVENT)
+			break;
+		if (ld->ev.type != YAML_SCALAR_EVENT) {
+			wrong(ld, "editions", "a list of edition names");
+			bad = 1;
+			continue;
+		}
+		at = ev_pos(ld);
+		if (read_string(ld, "editions", &name) < 0) {
+			bad = 1;
+			continue;
+		}
+		for (size_t i = 0; i < v->neditions; i++) {
+			if (strcmp(v->editions[i], name) == 0) {
+				q = msg_value(name, strlen(name));
+				errorf(ld, at, "duplicate edition '%s'", q);
+				free(q);
+				bad = 1;
+			}
+		}
+		if (v->neditions == EPAPER_MAX_EDITIONS) {
+			errorf(ld, at, "more than %d editions", EPAPER_MAX_EDITIONS);
+			bad = 1;
+		}
+		if (bad) {
+			free(name);
+			continue;
+		}
+		v->editions = xreallocarray(v->editions, v->neditions + 1, sizeof(*v->editions));
+		v->editions[v->neditions++] = name;
+	}
+	if (!bad && v->neditions == 0) {
+		errorf(ld, at, "'editions' must name at least one edition");
+		bad = 1;
+	}
+	if (bad) {
+		for (size_t i = 0; i < v->neditions; i++)
+			free(v->editions[i]);
+		free(v->editions);
+		v->editions = NULL;
+		v->neditions = 0;
+	}
+	return bad ? -1 : 0;
+}
+
+static int
+read_schedule(struct loader *ld, struct edition_schedule *out)
+{
+	const char *v = scalar_or_null(ld);
+	char *q;
+
+	if (v == NULL)
+		return wrong(ld, "schedule", "a schedule such as 'daily 05:00'");
+	if (schedule_parse(v, out) < 0) {
+		q = msg_value(v, ld->ev.data.scalar.length);
+		errorf(ld, ev_pos(ld), "unknown schedule '%s' (expected e.g. 'daily 05:00', "
+		    "'mon-sat 06:30' or 'mon,wed,fri 05:00')", q);
+		free(q);
+		return -1;
+	}
+	return 0;
+}
+
+/* `backfill:` whole days, 0d to EPAPER_MAX_BACKFILL_DAYS. */
+static int
+read_backfill(struct loader *ld, int *out)
+{
+	const char *v = scalar_or_null(ld);
+	struct pos at = ev_pos(ld);
+	double d;
+	char *q;
+
+	if (read_duration(ld, "backfill", 0, &d) < 0)
+		return -1;
+	if (d != (double)((long long)d / 86400 * 86400) ||
+	    d > EPAPER_MAX_BACKFILL_DAYS * 86400.0) {
+		q = msg_value(v, strlen(v));
+		errorf(ld, at, "'backfill' must be whole days from 0d to %dd, not '%s'",
+		    EPAPER_MAX_BACKFILL_DAYS, q);
+		free(q);
+		return -1;
+	}
+	*out = (int)(d / 86400);
+	return 0;
 }
 
 static void
@@ -1071,6 +1209,7 @@ settings_free(struct settings *s)
 	free(s->v.timezone);
 	free(s->v.agency);
 	extract_free(&s->v.extract);
+	editions_free(&s->v);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1144,6 +1283,27 @@ read_setting(struct loader *ld, struct settings *s, enum key k)
 	case KEY_EXTRACT:
 		rc = read_extract(ld, &v->extract);
 		break;
+	case KEY_EDITIONS:
+		rc = read_editions(ld, v);
+		break;
+	case KEY_SCHEDULE:
+		rc = read_schedule(ld, &v->schedule);
+		break;
+	case KEY_BACKFILL:
+		rc = read_backfill(ld, &v->backfill);
+		break;
+	case KEY_FOLLOW:
+		rc = read_xpath(ld, "", name, &v->follow);
+		break;
+	case KEY_NEXT:
+		rc = read_xpath(ld, "", name, &v->next);
+		break;
+	case KEY_PAGE_NUMBER:
+		rc = read_xpath(ld, "", name, &v->page_number);
+		break;
+	case KEY_EDITION_BUDGET:
+		rc = read_int(ld, name, 1, EPAPER_MAX_BUDGET, &v->edition_budget);
+		break;
 	default:
 		fatalx("read_setting: key %d", (int)k);
 	}
@@ -1191,12 +1351,11 @@ read_settings_map(struct loader *ld, struct settings *s, bool is_feed)
 	 * NOTE: whether 'url' or 'path' is required depends on the kind,
 	 * which `defaults` may give further down the file: check_kind_keys.
 	 */
-	if (is_feed) {
-		if (!seen[KEY_NAME])
-			errorf(ld, s->start, "missing required key 'name'");
-		s->seen_url = seen[KEY_URL];
-		s->seen_path = seen[KEY_PATH];
-	}
+	for (k = 0; k < KEY_COUNT; k++)
+		if (seen[k])
+			s->given |= KEY_BIT(k);
+	if (is_feed && !seen[KEY_NAME])
+		errorf(ld, s->start, "missing required key 'name'");
 	return 0;
 }
 
@@ -1552,6 +1711,62 @@ check_intervals(struct loader *ld, const struct settings *f, const struct settin
 }
 
 /*
+ * The e-paper keys: refused in a feed of another kind (`defaults` may
+ * give them to every e-paper feed); an e-paper feed that uses any of
+ * them, or placeholders in its url, is read as editions and needs
+ * `follow`; its url must then be a valid template, with {edition}
+ * exactly when it names editions.
+ */
+static void
+check_epaper_keys(struct loader *ld, const struct settings *f, const struct settings *d,
+    enum feed_kind kind)
+{
+	const struct settings *ed;
+	char err[256];
+	int own = 0, has_edition;
+
+	for (size_t i = 0; i < ARRAY_LEN(epaper_keys); i++) {
+		if (!(f->set & KEY_BIT(epaper_keys[i])))
+			continue;
+		own = 1;
+		if (kind != FEED_KIND_EPAPER)
+			errorf(ld, f->at[epaper_keys[i]], "'%s' applies only to kind epaper",
+			    keydefs[epaper_keys[i]].name);
+	}
+	if (!(f->set & KEY_BIT(KEY_URL)) || !template_has_placeholders(f->v.url))
+		;
+	else if (kind != FEED_KIND_EPAPER) {
+		errorf(ld, f->at[KEY_URL], "placeholders in 'url' ({edition}, {date:...}) "
+		    "apply only to kind epaper");
+		return;
+	} else
+		own = 1;
+	if (kind != FEED_KIND_EPAPER)
+		return;
+	if (PICK(f, d, KEY_FOLLOW, follow) == NULL) {
+		if (own && !((f->given | d->given) & KEY_BIT(KEY_FOLLOW)))
+			errorf(ld, f->start, "missing required key 'follow' (the XPath of the "
+			    "article links on an e-paper index page)");
+		return;
+	}
+	if ((f->set & KEY_BIT(KEY_FETCH_ARTICLES)) && !f->v.fetch_articles)
+		errorf(ld, f->at[KEY_FETCH_ARTICLES], "an e-paper feed read as editions always "
+		    "fetches its articles ('fetch_articles: false' does not apply)");
+	if (!(f->set & KEY_BIT(KEY_URL)))
+		return;
+	if (template_check(f->v.url, &has_edition, err, sizeof(err)) < 0) {
+		errorf(ld, f->at[KEY_URL], "bad url template: %s", err);
+		return;
+	}
+	ed = f->set & KEY_BIT(KEY_EDITIONS) ? f : d->set & KEY_BIT(KEY_EDITIONS) ? d : NULL;
+	if (has_edition && ed == NULL && !((f->given | d->given) & KEY_BIT(KEY_EDITIONS)))
+		errorf(ld, f->start, "missing required key 'editions' (the url has {edition})");
+	else if (!has_edition && ed != NULL)
+		errorf(ld, ed == f ? f->at[KEY_EDITIONS] : f->at[KEY_URL], "'editions' given but "
+		    "'url' has no {edition} placeholder");
+}
+
+/*
  * Reports what the feed's kind requires or refuses: a spool reads a
  * folder ('path'), every other kind a URL.
  */
@@ -1564,15 +1779,16 @@ check_kind_keys(struct loader *ld, const struct settings *f, const struct settin
 		if (f->set & KEY_BIT(KEY_URL))
 			errorf(ld, f->at[KEY_URL], "'url' does not apply to kind spool "
 			    "(it reads the folder given by 'path')");
-		if (!f->seen_path)
+		if (!(f->given & KEY_BIT(KEY_PATH)))
 			errorf(ld, f->start, "missing required key 'path' (the folder a "
 			    "spool reads)");
 	} else {
 		if (f->set & KEY_BIT(KEY_PATH))
 			errorf(ld, f->at[KEY_PATH], "'path' applies only to kind spool");
-		if (!f->seen_url)
+		if (!(f->given & KEY_BIT(KEY_URL)))
 			errorf(ld, f->start, "missing required key 'url'");
 	}
+	check_epaper_keys(ld, f, d, kind);
 }
 
 /* Checks what needs every value read: names, kinds, retry bounds. */
@@ -1631,6 +1847,24 @@ resolve_feeds(struct loader *ld)
 		c->page_retries = PICK(f, d, KEY_PAGE_RETRIES, page_retries);
 		extract_copy(&c->extract, f->set & KEY_BIT(KEY_EXTRACT) ? &f->v.extract :
 		    d->set & KEY_BIT(KEY_EXTRACT) ? &d->v.extract : &builtin_feed.extract);
+		if (c->kind == FEED_KIND_EPAPER &&
+		    (c->follow = xstrdup_or_null(PICK(f, d, KEY_FOLLOW, follow))) != NULL) {
+			const struct settings *ed = f->set & KEY_BIT(KEY_EDITIONS) ? f :
+			    d->set & KEY_BIT(KEY_EDITIONS) ? d : NULL;
+
+			c->fetch_articles = true;
+			c->next = xstrdup_or_null(PICK(f, d, KEY_NEXT, next));
+			c->page_number = xstrdup_or_null(PICK(f, d, KEY_PAGE_NUMBER, page_number));
+			c->schedule = PICK(f, d, KEY_SCHEDULE, schedule);
+			c->backfill = PICK(f, d, KEY_BACKFILL, backfill);
+			c->edition_budget = PICK(f, d, KEY_EDITION_BUDGET, edition_budget);
+			if (ed != NULL) {
+				c->editions = xcalloc(ed->v.neditions, sizeof(*c->editions));
+				for (size_t k = 0; k < ed->v.neditions; k++)
+					c->editions[k] = xstrdup(ed->v.editions[k]);
+				c->neditions = ed->v.neditions;
+			}
+		}
 		c->line = f->v.line;
 		c->column = f->v.column;
 	}
@@ -1831,6 +2065,7 @@ config_free(struct config *cfg)
 		free(cfg->feeds[i].timezone);
 		free(cfg->feeds[i].agency);
 		extract_free(&cfg->feeds[i].extract);
+		editions_free(&cfg->feeds[i]);
 	}
 	free(cfg->feeds);
 	free(cfg->data_dir);
@@ -1933,6 +2168,39 @@ put_extract(struct buf *out, const struct extract_xpaths *x)
 	}
 }
 
+static void
+put_epaper(struct buf *out, const struct feed_conf *f)
+{
+	char s[64];
+
+	if (f->neditions > 0) {
+		buf_puts(out, "    editions: [");
+		for (size_t i = 0; i < f->neditions; i++) {
+			if (i > 0)
+				buf_puts(out, ", ");
+			put_quoted(out, f->editions[i]);
+		}
+		buf_puts(out, "]\n");
+	}
+	schedule_format(&f->schedule, s, sizeof(s));
+	buf_printf(out, "    schedule: \"%s\"\n", s);
+	buf_printf(out, "    backfill: %dd\n", f->backfill);
+	buf_puts(out, "    follow: ");
+	put_quoted(out, f->follow);
+	buf_putc(out, '\n');
+	if (f->next != NULL) {
+		buf_puts(out, "    next: ");
+		put_quoted(out, f->next);
+		buf_putc(out, '\n');
+	}
+	if (f->page_number != NULL) {
+		buf_puts(out, "    page_number: ");
+		put_quoted(out, f->page_number);
+		buf_putc(out, '\n');
+	}
+	buf_printf(out, "    edition_budget: %d\n", f->edition_budget);
+}
+
 void
 config_write(const struct config *cfg, struct buf *out)
 {
@@ -2021,5 +2289,7 @@ config_write(const struct config *cfg, struct buf *out)
 		buf_printf(out, "    page_budget: %d\n", f->page_budget);
 		buf_printf(out, "    page_retries: %d\n", f->page_retries);
 		put_extract(out, &f->extract);
+		if (f->kind == FEED_KIND_EPAPER && f->follow != NULL)
+			put_epaper(out, f);
 	}
 }

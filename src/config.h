@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "schedule.h"
 #include "util.h"
 
 enum feed_kind {
@@ -56,6 +57,18 @@ struct feed_conf {
 	int page_budget;         /* article pages fetched per poll at most (default 50) */
 	int page_retries;        /* fetch attempts per page before giving up (default 3) */
 	struct extract_xpaths extract;
+	/*
+	 * kind epaper with `follow`: the url is a template (template.h) and
+	 * editions are read from their index pages.
+	 */
+	char **editions;         /* edition names; none: one, named after the feed */
+	size_t neditions;
+	struct edition_schedule schedule;  /* when editions appear (default daily 00:00) */
+	int backfill;            /* days before today also looked for (default 0) */
+	char *follow;            /* XPath of an index page's article links, or NULL */
+	char *next;              /* XPath of the next index page, or NULL */
+	char *page_number;       /* XPath (relative to a link) of its page number, or NULL */
+	int edition_budget;      /* index pages plus article links per edition (default 200) */
 	int line, column;        /* where the feed's map starts, for messages */
 };
 

@@ -13,12 +13,14 @@
 #include <jansson.h>
 #include <zlib.h>
 
+#include "clips.h"
 #include "dates.h"
 #include "entities.h"
 #include "feed.h"
 #include "bounds.h"
 #include "log.h"
 #include "page.h"
+#include "storeed.h"
 #include "syndicate.h"
 #include "text.h"
 #include "url.h"
@@ -312,7 +314,8 @@ extract_article(const struct ingest_doc *doc, const struct ingest_page_opts *opt
 	}
 	free(charset);
 	if (!pa->found || pa->body == NULL || pa->body[0] == '\0') {
-		snprintf(err, errlen, "no article text found on the page");
+		snprintf(err, errlen, "no article text found on the page%s", opts->clip &&
+		    memmem(doc->body, doc->len, "<img", 4) != NULL ? " (an image-only clip)" : "");
 		page_article_free(pa);
 		return 1;
 	}
@@ -374,7 +377,7 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	struct store_link *links;
 	struct syn_fingerprint fp;
 	struct entity_list ents = { 0 };
-	char *canon = NULL;
+	char *canon = NULL, *clip = NULL;
 	unsigned char *z = NULL;
 	size_t zlen = 0, nlinks = 0;
 	int rc = -1;
@@ -387,9 +390,19 @@ ingest_article_page(struct store *st, int64_t article_id, const struct ingest_do
 	links = article_links(&pa, &nlinks);
 	page_fields(&pa, canon, links, nlinks, &ap);
 	ap.count_attempt = !opts->reextract;
-	if (syndicate_fingerprint(pa.body, 0, &fp) == 0)
+	if (opts->clip) {
+		ap.clip = ap.keep_copies = 1;
+		ap.clip_text = clip = clips_cut_jumps(pa.body, &ap.jump_to, &ap.jump_from);
+		if (clip[0] == '\0') {
+			snprintf(err, errlen, "no article text on the page, only a jump line");
+			rc = 1;
+			goto out;
+		}
+		ap.body = clip;
+	}
+	if (syndicate_fingerprint(ap.body, 0, &fp) == 0)
 		ap.fp = &fp;
-	ap.entities = new_story_entities(st, opts->entities, ap.fp, pa.title, pa.body, &ents);
+	ap.entities = new_story_entities(st, opts->entities, ap.fp, pa.title, ap.body, &ents);
 	if (opts->keep_html && !opts->reextract && (z = compress_page(doc->body, doc->len, &zlen)) != NULL) {
 		ap.html_z = z;
 		ap.html_z_len = zlen;
@@ -408,6 +421,7 @@ out:
 	links_free(links, nlinks);
 	free(canon);
 	free(z);
+	free(clip);
 	entity_list_free(&ents);
 	page_article_free(&pa);
 	return rc;
@@ -461,6 +475,7 @@ ingest_page_document(struct store *st, const struct feed_conf *conf, struct feed
 	page_fields(&pa, canon, links, nlinks, &ap);
 	ap.agency = a.agency;
 	ap.entities = a.entities;
+	ap.keep_copies = a.keep_copies;
 	if (store_begin(st) < 0)
 		goto store_failed;
 	if (store_article_upsert(st, fs->id, &a, now, &outcome, &id) < 0 ||
@@ -498,4 +513,72 @@ ingest_classify(const char *name, const struct ingest_doc *doc)
 		if (n > (k = strlen(page_ext[i])) && strcasecmp(name + n - k, page_ext[i]) == 0)
 			return INGEST_PAGE;
 	return looks_like_html(doc) ? INGEST_PAGE : INGEST_FEED;
+}
+
+int
+ingest_edition_join(struct store *st, int64_t edition_id, const struct entity_db *edb,
+    int64_t now, char *err, size_t errlen)
+{
+	struct edition_outcome done = { EDITION_DONE, 0, 0, 0, NULL };
+	struct edition_clip *ec = NULL;
+	struct clip *c = NULL;
+	long *next = NULL;
+	size_t n = 0;
+	int joined = 0;
+
+	if (store_begin(st) < 0)
+		goto store_failed;
+	if (store_edition_clips(st, edition_id, &ec, &n) < 0)
+		goto store_failed;
+	c = xcalloc(n ? n : 1, sizeof(*c));
+	next = xcalloc(n ? n : 1, sizeof(*next));
+	for (size_t i = 0; i < n; i++) {
+		c[i].page = ec[i].page;
+		c[i].position = ec[i].position;
+		c[i].title = ec[i].title;
+		c[i].text = ec[i].clip_text;
+		c[i].jump_to = ec[i].jump_to;
+		c[i].jump_from = ec[i].jump_from;
+	}
+	clips_chain(c, n, next);
+	for (size_t i = 0; i < n; i++) {
+		struct entity_list ents = { 0 };
+		struct syn_fingerprint fp;
+		const struct syn_fingerprint *fpp = NULL;
+		int head = next[i] >= 0, rc = 0;
+		char *body;
+
+		/* A chain starts at a clip that no other continues. */
+		for (size_t j = 0; j < n && head; j++)
+			if (next[j] == (long)i)
+				head = 0;
+		if (!head)
+			continue;
+		body = clips_join(c, next, i, LIMIT_CONTENT_BYTES);
+		if (syndicate_fingerprint(body, 0, &fp) == 0)
+			fpp = &fp;
+		rc = store_article_joined(st, ec[i].article_id, body, fpp,
+		    new_story_entities(st, edb, fpp, ec[i].title, body, &ents), now);
+		entity_list_free(&ents);
+		free(body);
+		if (rc < 0)
+			goto store_failed;
+		for (long x = next[i], hops = 0; x >= 0 && hops < CLIPS_MAX_CHAIN; x = next[x], hops++)
+			if (store_article_continues(st, ec[x].article_id, ec[i].article_id) < 0)
+				goto store_failed;
+		joined++;
+	}
+	if (store_edition_update(st, edition_id, &done, now) < 0 || store_commit(st) < 0)
+		goto store_failed;
+	edition_clips_free(ec, n);
+	free(c);
+	free(next);
+	return joined;
+store_failed:
+	snprintf(err, errlen, "store: %s", store_errmsg(st));
+	store_rollback(st);
+	edition_clips_free(ec, n);
+	free(c);
+	free(next);
+	return -1;
 }

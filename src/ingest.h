@@ -63,6 +63,12 @@ struct ingest_page_opts {
 	const struct extract_xpaths *extract; /* per-site overrides, or NULL */
 	int keep_html;                        /* keep the raw page, compressed */
 	int reextract;                        /* a kept page read again, not a fetch */
+	/*
+	 * An e-paper clip: jump lines ("Continued on page 4") are cut from
+	 * the text and kept for joining (ingest_edition_join), and its text
+	 * is never merged with another article of the feed.
+	 */
+	int clip;
 };
 
 /*
@@ -101,6 +107,16 @@ enum ingest_kind {
  * Atom or JSON Feed, is read as a feed).
  */
 enum ingest_kind ingest_classify(const char *name, const struct ingest_doc *doc);
+
+/*
+ * Joins the continued articles of an indexed e-paper edition whose pages
+ * are all dealt with: each chain of clips (clips.h) becomes one body on
+ * its first clip's article, with its story (entities from edb, may be
+ * NULL); then the edition is done.  One transaction.  Returns the number
+ * of articles joined, or -1 with err set.
+ */
+int ingest_edition_join(struct store *st, int64_t edition_id, const struct entity_db *edb,
+    int64_t now, char *err, size_t errlen);
 
 /* The charset parameter of a Content-Type value, malloc'd, or NULL. */
 char *ingest_charset(const char *content_type);

@@ -37,6 +37,7 @@ struct job {
 	double timeout, connect_timeout, retry_min;
 	long long max_bytes;
 	int allow_private, robots, keep_html, retries;
+	int clip;                /* an e-paper edition's article (ingest.h) */
 	char *timezone;
 	struct extract_xpaths extract;
 	struct host *host;
@@ -296,6 +297,7 @@ page_fetched(const struct fetch_result *res, void *arg)
 		o.timezone = j->timezone;
 		o.extract = &j->extract;
 		o.keep_html = j->keep_html;
+		o.clip = j->clip;
 		rc = ingest_article_page(p->store, j->article_id, &(struct ingest_doc){
 		    res->body, res->len, res->final_url, res->content_type }, &o,
 		    (int64_t)now_wall(), err, sizeof(err));
@@ -463,6 +465,7 @@ pages_enqueue_feed(struct pages *p, const struct feed_conf *conf, int64_t feed_i
 		j->robots = conf->robots;
 		j->keep_html = conf->keep_html;
 		j->retries = conf->page_retries;
+		j->clip = conf->kind == FEED_KIND_EPAPER && conf->follow != NULL;
 		j->timezone = xstrdup(conf->timezone);
 		j->extract.body = xstrdup_or_null(conf->extract.body);
 		j->extract.title = xstrdup_or_null(conf->extract.title);

@@ -11,6 +11,7 @@
 #include <ev.h>
 
 #include "dates.h"
+#include "epaper.h"
 #include "fetch.h"
 #include "ingest.h"
 #include "log.h"
@@ -48,6 +49,7 @@ struct feed_run {
 	int undo_errors;
 	char *undo_error;
 	struct spool *spool;    /* kind spool: its folder */
+	struct epaper_walk *walk;  /* kind epaper (editions): the poll in progress */
 };
 
 struct poller {
@@ -128,9 +130,26 @@ maybe_all_done(struct poller *p)
 	}
 }
 
+/* An e-paper feed read as editions (kind epaper with follow). */
+static int
+is_editions(const struct feed_conf *c)
+{
+	return c->kind == FEED_KIND_EPAPER && c->follow != NULL;
+}
+
+/*
+ * The page queue is empty: e-paper editions whose article pages are all
+ * dealt with now are joined and done (before --once may end).
+ */
 void
 poller_pages_idle(struct poller *p)
 {
+	for (size_t i = 0; i < p->nruns; i++) {
+		struct feed_run *r = p->runs[i];
+
+		if (is_editions(r->conf) && r->conf->enabled)
+			epaper_settle(p->store, r->conf, r->st.id, p->entities, (int64_t)now_wall());
+	}
 	maybe_all_done(p);
 }
 
@@ -524,6 +543,9 @@ spool_poll(struct feed_run *r)
 
 	s->last_polled_at = (int64_t)now_wall();
 	s->last_status = 0;
+	if (r->spool == NULL)
+		r->spool = spool_new(p->once ? NULL : p->loop, r->conf->path, r->conf->max_bytes,
+		    spool_file, r);
 	if (spool_scan(r->spool, &ss, err, sizeof(err)) < 0) {
 		poll_failed(r, NULL, err, -1);
 		once_done(r);
@@ -552,6 +574,67 @@ spool_poll(struct feed_run *r)
 	once_done(r);
 }
 
+/* An e-paper poll is over: record it, queue the article pages, settle. */
+static void
+epaper_polled(const struct epaper_result *res, void *arg)
+{
+	struct feed_run *r = arg;
+	struct poller *p = r->p;
+	const struct feed_conf *c = r->conf;
+	struct feed_state *s = &r->st;
+	int64_t now = (int64_t)now_wall();
+	double delay, due;
+
+	r->walk = NULL;
+	s->last_polled_at = now;
+	s->last_status = 0;
+	if (res->looked > 0 && res->failed == res->looked) {
+		poll_failed(r, NULL, res->error, -1);
+	} else {
+		p->counters.polls_ok++;
+		s->consecutive_errors = 0;
+		feed_state_set(&s->last_error, NULL);
+		s->last_success_at = now;
+		if (res->articles > 0)
+			s->last_new_item_at = now;
+		/*
+		 * Editions not there yet are looked for at the interval; when
+		 * every due one is in, the next poll is when the next appears.
+		 */
+		delay = c->interval * (1.0 + SCHED_JITTER * (2.0 * rnd(p) - 1.0));
+		if (res->pending == 0 && (due = epaper_next_due(c, now)) > 0)
+			delay = due + rnd(p) * (c->interval * SCHED_JITTER < 60 ?
+			    c->interval * SCHED_JITTER : 60);
+		schedule(r, delay);
+		if (store_feed_save(p->store, s) < 0)
+			log_warnx("feed %s: cannot record the poll: %s", c->name,
+			    store_errmsg(p->store));
+		if (res->looked > 0)
+			log_debug("feed %s: %d edition%s looked for, %d found, %d not yet, "
+			    "%zu article links", c->name, res->looked, res->looked == 1 ? "" : "s",
+			    res->found, res->pending - res->failed, res->articles);
+	}
+	if (p->pages)
+		pages_enqueue_feed(p->pages, c, s->id);
+	epaper_settle(p->store, c, s->id, p->entities, now);
+	once_done(r);
+}
+
+/* An e-paper feed's poll: the due editions not indexed yet. */
+static void
+epaper_poll(struct feed_run *r)
+{
+	struct poller *p = r->p;
+	struct epaper_result res;
+
+	if (r->walk != NULL)
+		return;
+	r->walk = epaper_walk_start(p->fetcher, p->store, r->conf, r->st.id,
+	    p->cfg->user_agent, (int64_t)now_wall(), epaper_polled, r, &res);
+	if (r->walk == NULL)
+		epaper_polled(&res, r);
+}
+
 static void
 feed_poll(struct feed_run *r)
 {
@@ -562,6 +645,10 @@ feed_poll(struct feed_run *r)
 		return;
 	if (c->kind == FEED_KIND_SPOOL) {
 		spool_poll(r);
+		return;
+	}
+	if (is_editions(c)) {
+		epaper_poll(r);
 		return;
 	}
 	req.url = feed_url(r);
@@ -610,6 +697,8 @@ run_stop(struct feed_run *r)
 {
 	spool_free(r->spool);
 	r->spool = NULL;
+	epaper_walk_cancel(r->walk);
+	r->walk = NULL;
 	ev_timer_stop(r->p->loop, &r->timer);
 	if (r->inflight) {
 		fetcher_cancel(r->p->fetcher, r->inflight);
@@ -709,7 +798,8 @@ poller_apply(struct poller *p, const struct config *cfg)
 			due[ndue++] = r;
 			continue;
 		}
-		if (was_pollable && !url_changed && (r->inflight || ev_is_active(&r->timer))) {
+		if (was_pollable && !url_changed && (r->inflight || r->walk ||
+		    ev_is_active(&r->timer))) {
 			/* Keep the schedule, but never wait longer than the new interval. */
 			double left = ev_timer_remaining(p->loop, &r->timer);
 			struct sched_policy sp = policy(c);
@@ -813,7 +903,7 @@ poller_status(const struct poller *p, struct poller_status *s)
 		s->feeds++;
 		if (r->st.consecutive_errors > 0 || r->st.gone_at != DATE_UNSET)
 			s->failing++;
-		if (r->inflight)
+		if (r->inflight || r->walk)
 			s->in_flight++;
 		if (r->st.last_new_item_at != DATE_UNSET &&
 		    (s->last_new_item == DATE_UNSET || r->st.last_new_item_at > s->last_new_item))

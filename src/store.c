@@ -1103,7 +1103,8 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 			 * The same feed's same full text from the last days under
 			 * a new guid and url: the outlet re-published the article.
 			 */
-			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash)
+			if (a->fp == NULL || a->fp->teaser || !a->fp->has_minhash ||
+			    a->keep_copies)
 				continue;
 			s = st->stmt[S_ART_BY_HASH];
 			sqlite3_bind_int64(s, 1, feed_id);
@@ -1332,6 +1333,53 @@ page_jobs_free(struct page_job *jobs, size_t n)
 	free(jobs);
 }
 
+/* Runs an UPDATE on one article prepared for the occasion (rare writes). */
+static int
+article_update(struct store *st, const char *sql, int64_t id, const char *text,
+    int64_t a, int64_t b)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, text);
+	bind_id(s, 3, a);
+	bind_id(s, 4, b);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/*
+ * An e-paper clip's own text and jump lines; its page's headline wins
+ * over the index link's words the article was created with.
+ */
+static int
+store_clip(struct store *st, int64_t id, const struct article_page *p)
+{
+	sqlite3_stmt *s = st->stmt[S_FTS_DEL_TITLE];
+	int removed = 0;
+
+	if (p->title != NULL) {
+		bind_text(s, 2, p->title);
+		if (fts_remove_if(st, s, id, &removed) < 0)
+			return -1;
+	}
+	if (article_update(st, "UPDATE articles SET clip_text = ?2, jump_to = ?3,"
+	    " jump_from = ?4 WHERE id = ?1", id, p->clip_text, p->jump_to, p->jump_from) < 0 ||
+	    (p->title != NULL && article_update(st, "UPDATE articles SET title = ?2"
+	    " WHERE id = ?1", id, p->title, 0, 0) < 0))
+		return -1;
+	return removed ? fts_add(st, id) : 0;
+}
+
 /*
  * The page's text is that of another article of the same feed from the
  * last days: the outlet re-published it under a new guid and url.  The
@@ -1406,7 +1454,8 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
 		return -1;
 	}
-	rc = merge_republished(st, article_id, feed_id, guid, url, old_story, p->fp, now);
+	rc = p->keep_copies ? 0 :
+	    merge_republished(st, article_id, feed_id, guid, url, old_story, p->fp, now);
 	free(guid);
 	free(url);
 	if (rc != 0) {
@@ -1474,7 +1523,93 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 		if (step_done(st, s) < 0)
 			return -1;
 	}
+	if (p->clip && store_clip(st, article_id, p) < 0)
+		return -1;
 	return 0;
+}
+
+/* The story, title and agency of an article. */
+static int
+article_story(struct store *st, int64_t id, int64_t *story, char **title, char **agency)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT story_id, title, agency FROM articles"
+	    " WHERE id = ?1", -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*story = sqlite3_column_int64(s, 0);
+		*title = column_text(s, 1);
+		*agency = column_text(s, 2);
+	} else
+		store_seterr(st, "%s: article %lld: %s", st->path, (long long)id,
+		    rc == SQLITE_DONE ? "no such article" : sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_article_joined(struct store *st, int64_t article_id, const char *body,
+    const struct syn_fingerprint *fp, const struct entity_list *entities, int64_t now)
+{
+	sqlite3_stmt *s;
+	int64_t old_story = 0, story, first_article = 0;
+	char *title = NULL, *agency = NULL;
+	int fts_removed = 0;
+
+	if (article_story(st, article_id, &old_story, &title, &agency) < 0)
+		return -1;
+	story = story_for(st, fp, title, agency, entities, now, &first_article);
+	free(title);
+	if (story < 0) {
+		free(agency);
+		return -1;
+	}
+	s = st->stmt[S_FTS_DEL_PAGE];
+	bind_text(s, 2, body);
+	sqlite3_bind_null(s, 3);
+	if (fts_remove_if(st, s, article_id, &fts_removed) < 0)
+		goto fail;
+	if (article_update(st, "UPDATE articles SET body = ?2, story_id = ?3,"
+	    " content_hash = (SELECT content_hash FROM stories WHERE id = ?3),"
+	    " continuation_of = NULL WHERE id = ?1", article_id, body, story, 0) < 0)
+		goto fail;
+	if (fts_removed && fts_add(st, article_id) < 0)
+		goto fail;
+	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
+		goto fail;
+	if (story > 0 && story_set_first(st, story, article_id, agency) < 0)
+		goto fail;
+	if (old_story != story && article_entities(st, article_id, story) < 0)
+		goto fail;
+	free(agency);
+	return 0;
+fail:
+	free(agency);
+	return -1;
+}
+
+int
+store_article_continues(struct store *st, int64_t article_id, int64_t head_id)
+{
+	int64_t old_story = 0;
+	char *title = NULL, *agency = NULL;
+
+	if (article_story(st, article_id, &old_story, &title, &agency) < 0)
+		return -1;
+	free(title);
+	free(agency);
+	if (article_update(st, "UPDATE articles SET continuation_of = ?3, story_id = NULL,"
+	    " content_hash = NULL WHERE id = ?1", article_id, NULL, head_id, 0) < 0)
+		return -1;
+	if (old_story > 0 && story_lost_copy(st, old_story, article_id) < 0)
+		return -1;
+	return article_entities(st, article_id, 0);
 }
 
 int

@@ -158,6 +158,15 @@ struct article_page {
 	const void *html_z;
 	size_t html_z_len, html_size;
 	const char *fetched_url, *content_type;
+	/*
+	 * The same text as another article of the feed is another copy, not
+	 * the feed re-publishing that one (spools, e-paper editions).
+	 */
+	int keep_copies;
+	/* An e-paper clip: its own text and jump lines (see clips.h). */
+	int clip;
+	const char *clip_text;
+	int jump_to, jump_from;
 };
 
 /*
@@ -167,6 +176,22 @@ struct article_page {
  */
 int store_article_page(struct store *st, int64_t article_id, const struct article_page *p,
     int64_t now);
+
+/*
+ * An e-paper article continued on other pages: body (the joined text of
+ * its clips) replaces its own and gets its story; no revision is kept
+ * (the clip's text alone was never the article).  Inside a transaction.
+ * 0 or -1.
+ */
+int store_article_joined(struct store *st, int64_t article_id, const char *body,
+    const struct syn_fingerprint *fp, const struct entity_list *entities, int64_t now);
+
+/*
+ * Marks article_id as a clip continuing head_id: it keeps its own text
+ * but leaves its story (the joined text is head_id's).  Inside a
+ * transaction.  0 or -1.
+ */
+int store_article_continues(struct store *st, int64_t article_id, int64_t head_id);
 
 /*
  * Records a failed page fetch: final, the article keeps its feed text for

@@ -233,7 +233,8 @@ def test_migration_builds_search_index(t):
             [(1,)], "old articles are searchable, diacritics folded")
     t.ok(w.fts_ok(), "the rebuilt index is consistent")
     t.is_eq(w.sql("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
-            [("entity_mentions",), ("feed_health",), ("latest_articles",), ("story_copies",)],
+            [("entity_mentions",), ("epaper_articles",), ("feed_health",),
+             ("latest_articles",), ("story_copies",)],
             "the views are there")
     w.cleanup()
 
