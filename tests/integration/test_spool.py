@@ -150,6 +150,58 @@ def test_spool_once(t):
     w.cleanup()
 
 
+def test_spool_garbage(t):
+    """A spool full of garbage: every file refused with its reason, bounded
+    work per batch, the good file among them still ingested."""
+    w = Workdir()
+    spool = os.path.join(w.path, "junk")
+    os.makedirs(spool)
+    spool_config(w, [("junk", "junk", {})])
+    garbage = {
+        "binary.xml": bytes(range(256)) * 40,
+        "deep.json": b'{"version": "https://jsonfeed.org/version/1.1", "items": ' +
+                     b"[" * 100000 + b"]" * 100000 + b"}",
+        "not-a-feed.json": b'{"hello": "world"}',
+        "html-no-text.html": b"<html><body><nav>Home</nav></body></html>",
+        "laughs.xml": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+                      b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                      b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><r>&c;</r>',
+        "text.txt": b"just some words\n",
+        "nul.xml": b"\0" * 5000,
+    }
+    for name, data in garbage.items():
+        write(os.path.join(spool, name), data)
+    os.mkfifo(os.path.join(spool, "fifo.xml"))
+    os.symlink("/etc/passwd", os.path.join(spool, "link.xml"))
+    write(os.path.join(spool, "good.xml"), agency_rss())
+    rc, err = run_once(w)
+    t.is_eq(rc, 0, "--once exits 0")
+    failed = listing(os.path.join(spool, "failed"))
+    names = sorted(list(garbage) + ["fifo.xml", "link.xml"])
+    t.is_eq([n for n in failed if not n.endswith(".err")], names, "every bad file in failed/")
+    t.is_eq(sorted(n[:-4] for n in failed if n.endswith(".err")), names, "each with its reason")
+    reasons = {n: open(os.path.join(spool, "failed", n + ".err")).read().strip() for n in names}
+    t.ok(reasons["deep.json"].startswith("not valid JSON") and
+         "maximum parsing depth" in reasons["deep.json"], "deep JSON: jansson's depth limit",
+         reasons["deep.json"])
+    t.is_eq(reasons["fifo.xml"], "not a regular file", "a FIFO is not read")
+    t.is_eq(reasons["link.xml"], "a symbolic link (links are not followed)", "nor a link")
+    t.ok(reasons["html-no-text.html"] == "no article text found on the page",
+         "an HTML page without an article", reasons["html-no-text.html"])
+    t.ok(os.path.islink(os.path.join(spool, "failed", "link.xml")),
+         "the link itself moved, its target untouched")
+    t.is_eq(listing(os.path.join(spool, "done")), ["good.xml"], "the good file ingested")
+    t.is_eq(w.sql("SELECT count(*) FROM articles"), [(2,)], "with its two items")
+    t.is_eq(w.sql("SELECT last_error FROM feeds"), [(None,)], "bad files are not the feed's error")
+    # More files than a batch: --once takes one batch, the rest stay.
+    for i in range(25):
+        write(os.path.join(spool, "g%02d.xml" % i), b"garbage %d" % i)
+    run_once(w)
+    left = [n for n in listing(spool) if n.endswith(".xml")]
+    t.is_eq(len(left), 5, "one batch of 20 per scan; the rest wait for the next")
+    w.cleanup()
+
+
 def test_spool_missing_folder(t):
     w = Workdir()
     spool_config(w, [("gone", "no-such-folder", {}), ("ok", "in", {})])
@@ -280,5 +332,5 @@ def test_offline_sample(t):
 
 
 if __name__ == "__main__":
-    main([test_spool_once, test_spool_missing_folder, test_spool_daemon, test_spool_inotify,
-          test_offline_sample])
+    main([test_spool_once, test_spool_garbage, test_spool_missing_folder, test_spool_daemon,
+          test_spool_inotify, test_offline_sample])
