@@ -42,7 +42,7 @@ usage(FILE *f)
 	    "\n"
 	    "commands:\n"
 	    "  parse [--url BASE] [--timezone ZONE] FILE|-\n"
-	    "        parse an RSS/Atom document and print its items as JSON Lines\n"
+	    "        parse an RSS, Atom or JSON Feed document and print its items as JSON Lines\n"
 	    "  extract [--url URL] [--timezone ZONE] [--data DIR] [--feed NAME -c CONFIG] FILE|-\n"
 	    "        extract the article from an HTML page and print it as JSON\n"
 	    "  entities-of [--data DIR] FILE|-\n"
