@@ -10,12 +10,21 @@
 #include "entint.h"
 #include "util.h"
 
-static const char *const function_words[] = {
-	"a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from",
-	"in", "into", "is", "it", "its", "no", "nor", "not", "of", "off", "on",
-	"or", "out", "over", "per", "so", "than", "that", "the", "this", "to",
-	"up", "via", "vs", "was", "with", "yet", "amid", "after",
+#define FW(w) { w, sizeof(w) - 1 }
+static const struct {
+	const char *w;
+	size_t n;
+} function_words[] = {
+	FW("a"), FW("an"), FW("and"), FW("are"), FW("as"), FW("at"), FW("be"),
+	FW("but"), FW("by"), FW("for"), FW("from"), FW("in"), FW("into"), FW("is"),
+	FW("it"), FW("its"), FW("no"), FW("nor"), FW("not"), FW("of"), FW("off"),
+	FW("on"), FW("or"), FW("out"), FW("over"), FW("per"), FW("so"), FW("than"),
+	FW("that"), FW("the"), FW("this"), FW("to"), FW("up"), FW("via"), FW("vs"),
+	FW("was"), FW("with"), FW("yet"), FW("amid"), FW("after"),
 };
+#undef FW
+/* The longest of them. */
+#define FUNCTION_WORD_MAX 5
 
 /* ------------------------------------------------------------------ */
 /* Small helpers */
@@ -171,11 +180,21 @@ note_acronym(struct xstate *x, size_t end)
 /* ------------------------------------------------------------------ */
 /* Segments: which lines' capitals mean something */
 
+/*
+ * Called for every word of every text: the length and the first letter
+ * rule out nearly every word before any string is compared.
+ */
 static int
 is_function_word(const char *s, size_t n)
 {
+	char c;
+
+	if (n == 0 || n > FUNCTION_WORD_MAX)
+		return 0;
+	c = (char)(s[0] >= 'A' && s[0] <= 'Z' ? s[0] + ('a' - 'A') : s[0]);
 	for (size_t i = 0; i < ARRAY_LEN(function_words); i++)
-		if (strlen(function_words[i]) == n && strncasecmp(function_words[i], s, n) == 0)
+		if (function_words[i].n == n && function_words[i].w[0] == c &&
+		    strncasecmp(function_words[i].w, s, n) == 0)
 			return 1;
 	return 0;
 }

@@ -394,44 +394,121 @@ unify(int32_t cp)
 	return cp;
 }
 
-/* NFKC, case folding, default-ignorables dropped, unify(), spaces folded. */
-static char *
-fold_unicode(const char *s)
+/* Appends cp after unify(), dropping zero-width characters and folding spaces. */
+static void
+put_folded(struct buf *b, int32_t cp, int *space)
+{
+	utf8proc_uint8_t enc[4];
+
+	cp = unify(cp);
+	if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF)
+		return;
+	if (cp == ' ') {
+		*space = b->len > 0;
+		return;
+	}
+	if (*space) {
+		buf_putc(b, ' ');
+		*space = 0;
+	}
+	if (cp < 0x80)
+		buf_putc(b, (char)cp);
+	else
+		buf_append(b, enc, (size_t)utf8proc_encode_char(cp, enc));
+}
+
+/* NFKC, case folding and default-ignorables dropped over s[0..n), then put_folded. */
+static int
+fold_span(struct buf *b, const char *s, size_t n, int *space)
 {
 	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t n;
-	struct buf b;
-	int space = 0;
+	utf8proc_ssize_t m;
 
-	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped, UTF8PROC_NULLTERM |
+	m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
 	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
 	    UTF8PROC_IGNORE);
-	if (n < 0)
-		return xstrdup("");   /* text_from_html output is valid UTF-8: not reached */
-	buf_init(&b);
-	buf_reserve(&b, (size_t)n);
-	for (utf8proc_ssize_t i = 0; i < n;) {
+	if (m < 0)
+		return -1;
+	for (utf8proc_ssize_t i = 0; i < m;) {
 		int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(mapped + i, n - i, &cp);
-		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t k = utf8proc_iterate(mapped + i, m - i, &cp);
 
 		if (k <= 0)
 			break;
 		i += k;
-		cp = unify(cp);
-		if (cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF)
-			continue;
-		if (cp == ' ') {
-			space = b.len > 0;
-			continue;
-		}
-		if (space) {
-			buf_putc(&b, ' ');
-			space = 0;
-		}
-		buf_append(&b, enc, (size_t)utf8proc_encode_char(cp, enc));
+		put_folded(b, cp, space);
 	}
 	free(mapped);
+	return 0;
+}
+
+/*
+ * NFKC, case folding, default-ignorables dropped, unify(), spaces folded.
+ * NOTE: ASCII needs none of utf8proc's work (NFKC leaves it as it is,
+ * case folding is A-Z to a-z, nothing in it is ignorable), and news text
+ * is mostly ASCII, so only the runs of non-ASCII characters go through
+ * utf8proc, each with the ASCII character before it: a combining mark
+ * composes with the character it follows, and no character composes with
+ * an ASCII character that follows it.  The result is the same as mapping
+ * the whole text at once, at a fraction of the cost.
+ */
+static char *
+fold_unicode(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = strlen(s);
+	struct buf b;
+	int space = 0;
+
+	buf_init(&b);
+	buf_reserve(&b, n);
+	while (i < n) {
+		size_t j = i;
+
+		if (p[i] < 0x80) {
+			while (j < n && p[j] < 0x80)
+				j++;
+			/* The last ASCII character before non-ASCII goes with it. */
+			if (j < n)
+				j--;
+			/*
+			 * put_folded() for ASCII, inline: at most one byte out
+			 * per byte in, plus a space held from before.
+			 */
+			buf_reserve(&b, j - i + 1);
+			for (; i < j; i++) {
+				unsigned char c = p[i];
+
+				if (c >= 'A' && c <= 'Z')
+					c = (unsigned char)(c + ('a' - 'A'));
+				else if (c == '`')
+					c = '\'';
+				else if (c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+					c = ' ';
+				if (c == ' ') {
+					space = b.len > 0;
+					continue;
+				}
+				if (space) {
+					b.data[b.len++] = ' ';
+					space = 0;
+				}
+				b.data[b.len++] = (char)c;
+			}
+			b.data[b.len] = '\0';
+			if (i == n)
+				break;
+			j = i + 1;
+		}
+		while (j < n && p[j] >= 0x80)
+			j++;
+		if (fold_span(&b, s + i, j - i, &space) < 0) {
+			/* text_from_html output is valid UTF-8: not reached */
+			buf_free(&b);
+			return xstrdup("");
+		}
+		i = j;
+	}
 	return buf_steal(&b);
 }
 
