@@ -266,3 +266,28 @@ soak:
 	$(SAN_ENV) $(PYTHON) tests/soak/soak.py --duration $(DURATION)
 
 .PHONY: fuzz crashtest soak
+
+# ---------------------------------------------------------------------------
+# Benchmarks against sfeed, feedparser, newsboat and Readability (bench/):
+# a release build (no sanitizers), the peers installed when missing, the
+# table written to bench/RESULTS.md.  Not part of `make check`.
+#   make bench                 about 25 minutes on 2 cores
+#   make bench BENCH_QUICK=1   a smaller corpus, fewer repetitions; writes
+#                              build/bench/RESULTS-quick.md
+BENCH_O      ?= build/rel
+BENCH_PYTHON ?= /usr/bin/python3
+BENCH_QUICK  ?=
+BENCH_PROGS   = walk parse extract pipeline growth
+
+bench:
+	@$(MAKE) --no-print-directory O=$(BENCH_O) CFLAGS='-O2 -g' SANITIZE= all bench-progs
+	$(BENCH_PYTHON) bench/bench.py --build $(BENCH_O) $(if $(BENCH_QUICK),--quick)
+
+bench-progs: $(BENCH_PROGS:%=$(O)/bench/%)
+
+$(O)/bench/%: bench/%.c bench/harness.h $(O)/libdateline.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function -iquote bench $(ALL_LDFLAGS) -o $@ $< \
+	    $(O)/libdateline.a $(PKG_LIBS)
+
+.PHONY: bench bench-progs
