@@ -148,31 +148,9 @@ u8_scan(const unsigned char *p, size_t len, struct u8stats *st)
 static void
 put_cp(struct buf *b, uint32_t cp)
 {
-	char u[4];
-	size_t n;
-
 	if (cp < 0x80 && is_bad_control((unsigned char)cp))
 		return;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	buf_append(b, u, n);
+	buf_put_utf8(b, cp);
 }
 
 /* UTF-8 with invalid sequences as U+FFFD and controls dropped. */

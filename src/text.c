@@ -72,33 +72,6 @@ utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 /* Appends cp (a valid scalar value) as UTF-8. */
-static void
-put_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	buf_append(b, u, n);
-}
 
 int
 utf8_valid(const char *s, size_t len)
@@ -154,7 +127,7 @@ utf8_repair(const char *s, size_t len)
 		if (n > 0)
 			buf_append(&b, s + i, (size_t)n);
 		else
-			put_utf8(&b, REPLACEMENT);
+			buf_put_utf8(&b, REPLACEMENT);
 		i += (size_t)(n > 0 ? n : -n);
 	}
 	return buf_steal(&b);
@@ -213,7 +186,7 @@ out_cp(struct textout *t, uint32_t cp)
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFEFF)
 		return;
 	out_sep(t);
-	put_utf8(&t->b, cp);
+	buf_put_utf8(&t->b, cp);
 }
 
 /* Byte classes for the scanner's fast path. */

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -39,6 +40,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
+/* Appends code point cp (at most U+10FFFF, not a surrogate) as UTF-8. */
+void buf_put_utf8(struct buf *b, uint32_t cp);
 /* Returns the NUL-terminated contents (never NULL) and leaves b empty. */
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);
