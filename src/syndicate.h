@@ -22,7 +22,12 @@
 
 #define CONTENT_HASH_LEN 65     /* 64 hex digits and NUL */
 #define SYN_MINHASH 60          /* signature length */
-#define SYN_BANDS 20            /* LSH bands of SYN_MINHASH / SYN_BANDS rows */
+/*
+ * LSH bands of SYN_MINHASH / SYN_BANDS rows.  NOTE: 4 rows a band keeps a
+ * band key selective enough that unrelated stories rarely share one as the
+ * store grows (3 rows let the candidates grow with the store).
+ */
+#define SYN_BANDS 15
 /* Texts with fewer normalized words get no signature (too short to judge). */
 #define SYN_MIN_WORDS 30
 /* Estimated Jaccard similarity from which two texts are one family. */
