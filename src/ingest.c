@@ -245,6 +245,7 @@ ingest_feed_document(struct store *st, const struct feed_conf *conf,
 		snprintf(err, errlen, "store: %s", store_errmsg(st));
 		goto fail;
 	}
+	fs->unsaved_polls = 0;
 	feed_doc_free(&fd);
 	return 0;
 fail:
@@ -490,6 +491,7 @@ ingest_page_document(struct store *st, const struct feed_conf *conf, struct feed
 		fs->last_new_item_at = now;
 	if (store_feed_save(st, fs) < 0 || store_commit(st) < 0)
 		goto store_failed;
+	fs->unsaved_polls = 0;
 	rc = 0;
 	goto out;
 store_failed:

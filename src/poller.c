@@ -34,6 +34,15 @@
 #define OUTAGE_SHARE 0.8
 /* A spool with more files than a batch takes the next batch this soon. */
 #define SPOOL_NEXT_BATCH 0.05
+/*
+ * The state of feeds after their polls is written in one transaction this
+ * often, not one per poll: with thousands of feeds most polls are 304s
+ * whose only trace is that row, and a transaction each cost more than the
+ * HTTP request.  A crash loses at most this much poll bookkeeping (the
+ * feed is polled again a little early); articles are stored at once, in
+ * the ingest's own transaction.
+ */
+#define SAVE_DELAY 1.0
 
 struct feed_run {
 	struct poller *p;
@@ -50,6 +59,7 @@ struct feed_run {
 	char *undo_error;
 	struct spool *spool;    /* kind spool: its folder */
 	struct epaper_walk *walk;  /* kind epaper (editions): the poll in progress */
+	int save_queued;        /* in poller.unsaved */
 };
 
 struct poller {
@@ -73,6 +83,10 @@ struct poller {
 	size_t nsuspects, capsuspects;
 	int outage;             /* most feeds failed at once: the network is down */
 	struct poller_counters counters;
+	/* Feeds whose state changed since the last save_flush. */
+	struct feed_run **unsaved;
+	size_t nunsaved, capunsaved;
+	ev_timer save_timer;
 };
 
 static void feed_poll(struct feed_run *r);
@@ -118,12 +132,92 @@ schedule(struct feed_run *r, double delay)
 	log_debug("feed %s: next poll in %.0fs", r->conf->name, delay);
 }
 
+/*
+ * Writes the state of every feed queued by save_later in one transaction.
+ * When the store cannot take it (locked past busy_timeout, disk full) the
+ * feeds stay queued for the next try.  Returns 0 or -1.
+ */
+static int
+save_flush(struct poller *p)
+{
+	size_t failed = 0;
+
+	ev_timer_stop(p->loop, &p->save_timer);
+	if (p->nunsaved == 0)
+		return 0;
+	if (store_begin(p->store) < 0)
+		goto retry;
+	for (size_t i = 0; i < p->nunsaved; i++)
+		if (store_feed_save(p->store, &p->unsaved[i]->st) < 0)
+			failed++;
+	if (store_commit(p->store) < 0)
+		goto retry;
+	if (failed)
+		log_warnx("%zu of %zu polled feeds could not be recorded: %s", failed,
+		    p->nunsaved, store_errmsg(p->store));
+	for (size_t i = 0; i < p->nunsaved; i++) {
+		p->unsaved[i]->save_queued = 0;
+		p->unsaved[i]->st.unsaved_polls = 0;
+	}
+	p->nunsaved = 0;
+	return 0;
+retry:
+	log_warnx("cannot record the polls of %zu feeds: %s; trying again in %.0fs",
+	    p->nunsaved, store_errmsg(p->store), SAVE_DELAY);
+	ev_timer_set(&p->save_timer, SAVE_DELAY, 0.);
+	ev_timer_start(p->loop, &p->save_timer);
+	return -1;
+}
+
+static void
+save_timer_fired(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	save_flush(w->data);
+}
+
+/* Queues r's state for the next save_flush. */
+static void
+save_later(struct feed_run *r)
+{
+	struct poller *p = r->p;
+
+	if (!r->save_queued) {
+		if (p->nunsaved == p->capunsaved) {
+			p->capunsaved = p->capunsaved ? p->capunsaved * 2 : 64;
+			p->unsaved = xreallocarray(p->unsaved, p->capunsaved,
+			    sizeof(*p->unsaved));
+		}
+		p->unsaved[p->nunsaved++] = r;
+		r->save_queued = 1;
+	}
+	if (!ev_is_active(&p->save_timer)) {
+		ev_timer_set(&p->save_timer, SAVE_DELAY, 0.);
+		ev_timer_start(p->loop, &p->save_timer);
+	}
+}
+
+/* Takes r off the save queue (it is going away). */
+static void
+save_drop(struct feed_run *r)
+{
+	struct poller *p = r->p;
+
+	for (size_t i = 0; r->save_queued && i < p->nunsaved; i++)
+		if (p->unsaved[i] == r) {
+			p->unsaved[i] = p->unsaved[--p->nunsaved];
+			r->save_queued = 0;
+		}
+}
+
 /* --once is over when every feed is polled and no article page is left. */
 static void
 maybe_all_done(struct poller *p)
 {
 	if (p->once && !p->finished && p->once_pending == 0 &&
 	    (p->pages == NULL || pages_pending(p->pages) == 0)) {
+		save_flush(p);
 		p->finished = 1;
 		if (p->all_done)
 			p->all_done(p->arg);
@@ -271,9 +365,7 @@ outage_begin(struct poller *p)
 		r->st.last_error = r->undo_error;
 		r->undo_error = NULL;
 		r->suspect = 0;
-		if (store_feed_save(p->store, &r->st) < 0)
-			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
-			    store_errmsg(p->store));
+		save_later(r);
 	}
 	p->nsuspects = 0;
 }
@@ -296,9 +388,7 @@ poll_failed(struct feed_run *r, const struct fetch_result *res, const char *why,
 			log_debug("feed %s: %s (local outage; retrying in %.0fs)",
 			    r->conf->name, why, delay);
 			schedule(r, delay);
-			if (store_feed_save(p->store, s) < 0)
-				log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
-				    store_errmsg(p->store));
+			save_later(r);
 			return;
 		}
 		if (!r->suspect) {
@@ -320,9 +410,7 @@ poll_failed(struct feed_run *r, const struct fetch_result *res, const char *why,
 	log_warnx("feed %s: %s (error %d in a row; retrying in %.0fs)", r->conf->name,
 	    why, s->consecutive_errors, delay);
 	schedule(r, delay);
-	if (store_feed_save(p->store, s) < 0)
-		log_warnx("feed %s: cannot record the error: %s", r->conf->name,
-		    store_errmsg(p->store));
+	save_later(r);
 	if (p->nsuspects >= OUTAGE_MIN_FEEDS &&
 	    (double)p->nsuspects >= OUTAGE_SHARE * (double)pollable_feeds(p) &&
 	    suspect_origins(p) >= OUTAGE_MIN_FEEDS)
@@ -392,6 +480,7 @@ poll_done(const struct fetch_result *res, void *arg)
 	r->inflight = NULL;
 	s->last_polled_at = now;
 	s->last_status = (int)res->status;
+	s->unsaved_polls++;
 	if (res->ok)
 		metrics_observe_fetch(&p->counters, res->seconds);
 	if (!res->ok) {
@@ -409,9 +498,7 @@ poll_done(const struct fetch_result *res, void *arg)
 		    res->final_url);
 		ev_timer_stop(p->loop, &r->timer);
 		s->next_poll_at = DATE_UNSET;
-		if (store_feed_save(p->store, s) < 0)
-			log_warnx("feed %s: cannot record the error: %s", r->conf->name,
-			    store_errmsg(p->store));
+		save_later(r);
 		goto out;
 	}
 	if (res->status == 429 || res->status == 503) {
@@ -438,9 +525,7 @@ poll_done(const struct fetch_result *res, void *arg)
 		feed_state_set(&s->last_error, NULL);
 		after_ingest(s, NULL, r);
 		log_debug("feed %s: not modified (%.2fs)", r->conf->name, res->seconds);
-		if (store_feed_save(p->store, s) < 0)
-			log_warnx("feed %s: cannot record the poll: %s", r->conf->name,
-			    store_errmsg(p->store));
+		save_later(r);
 		goto pages;
 	}
 	old_etag = s->etag;
@@ -543,6 +628,7 @@ spool_poll(struct feed_run *r)
 
 	s->last_polled_at = (int64_t)now_wall();
 	s->last_status = 0;
+	s->unsaved_polls++;
 	if (r->spool == NULL)
 		r->spool = spool_new(p->once ? NULL : p->loop, r->conf->path, r->conf->max_bytes,
 		    spool_file, r);
@@ -561,9 +647,7 @@ spool_poll(struct feed_run *r)
 	else if (ss.settle_in > 0 && ss.settle_in + 0.1 < delay)
 		delay = ss.settle_in + 0.1;
 	schedule(r, delay);
-	if (store_feed_save(p->store, s) < 0)
-		log_warnx("feed %s: cannot record the scan: %s", r->conf->name,
-		    store_errmsg(p->store));
+	save_later(r);
 	if (ss.done || ss.failed || ss.retried)
 		log_info("feed %s: %zu file%s ingested, %zu failed, %zu left for later%s",
 		    r->conf->name, ss.done, ss.done == 1 ? "" : "s", ss.failed, ss.retried,
@@ -588,6 +672,7 @@ epaper_polled(const struct epaper_result *res, void *arg)
 	r->walk = NULL;
 	s->last_polled_at = now;
 	s->last_status = 0;
+	s->unsaved_polls++;
 	if (res->looked > 0 && res->failed == res->looked) {
 		poll_failed(r, NULL, res->error, -1);
 	} else {
@@ -606,9 +691,7 @@ epaper_polled(const struct epaper_result *res, void *arg)
 			delay = due + rnd(p) * (c->interval * SCHED_JITTER < 60 ?
 			    c->interval * SCHED_JITTER : 60);
 		schedule(r, delay);
-		if (store_feed_save(p->store, s) < 0)
-			log_warnx("feed %s: cannot record the poll: %s", c->name,
-			    store_errmsg(p->store));
+		save_later(r);
 		if (res->looked > 0)
 			log_debug("feed %s: %d edition%s looked for, %d found, %d not yet, "
 			    "%zu article links", c->name, res->looked, res->looked == 1 ? "" : "s",
@@ -711,6 +794,7 @@ run_free(struct feed_run *r)
 {
 	if (r->suspect)
 		suspect_drop(r->p, r);
+	save_drop(r);
 	run_stop(r);
 	feed_state_free(&r->st);
 	free(r);
@@ -734,6 +818,8 @@ poller_apply(struct poller *p, const struct config *cfg)
 	int rc = 0;
 
 	p->cfg = cfg;
+	/* The rows are read back below: what is queued goes first. */
+	save_flush(p);
 	if (p->pages)
 		pages_configure(p->pages, cfg);
 	for (size_t i = 0; i < cfg->nfeeds; i++) {
@@ -869,6 +955,8 @@ poller_new(struct ev_loop *loop, struct store *st, struct fetcher *f, struct pag
 	p->rng = ((uint64_t)now_wall() * 1000003u) ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
 	if (p->rng == 0)
 		p->rng = 1;
+	ev_init(&p->save_timer, save_timer_fired);
+	p->save_timer.data = p;
 	return p;
 }
 
@@ -877,10 +965,13 @@ poller_free(struct poller *p)
 {
 	if (p == NULL)
 		return;
+	save_flush(p);
+	ev_timer_stop(p->loop, &p->save_timer);
 	for (size_t i = 0; i < p->nruns; i++)
 		run_free(p->runs[i]);
 	free(p->runs);
 	free(p->suspects);
+	free(p->unsaved);
 	free(p);
 }
 

@@ -50,6 +50,7 @@ struct feed_state {
 	double cur_interval;     /* adaptive interval now, 0 when not yet set */
 	int quiet_polls;         /* successful polls in a row that found nothing new */
 	double item_gap;         /* usual seconds between polls finding new items, 0: unknown */
+	int unsaved_polls;       /* polls not yet counted in feeds.polls */
 };
 
 void feed_state_free(struct feed_state *fs);
@@ -67,7 +68,11 @@ int store_feed_register(struct store *st, const struct feed_conf *conf, struct f
 /* Marks every feed not named in names[0..n) inactive.  0 or -1 (logged). */
 int store_feeds_deactivate_others(struct store *st, char *const *names, size_t n);
 
-/* Writes fs back to its row.  0 or -1 (logged, *err set). */
+/*
+ * Writes fs back to its row, adding fs->unsaved_polls to feeds.polls; the
+ * caller zeroes unsaved_polls once the transaction is committed.  0 or -1
+ * (logged, *err set).
+ */
 int store_feed_save(struct store *st, const struct feed_state *fs);
 
 /* Transactions.  store_begin takes the write lock (BEGIN IMMEDIATE). */

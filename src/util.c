@@ -136,14 +136,6 @@ buf_puts(struct buf *b, const char *s)
 }
 
 void
-buf_putc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
-void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap, ap2;

@@ -37,7 +37,15 @@ void buf_init(struct buf *b);
 void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+/* Inline: the text normalizers append most of their output a byte at a time. */
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->cap < b->len + 2)
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
 /* Appends code point cp (at most U+10FFFF, not a surrogate) as UTF-8. */

@@ -78,7 +78,14 @@ main(void)
 	feed_state_set(&fa.etag, "\"abc\"");
 	feed_state_set(&fa.last_error, "x');DROP TABLE feeds;--");
 	fa.consecutive_errors = 3;
+	fa.unsaved_polls = 2;
 	ok(store_feed_save(st, &fa) == 0, "state saved");
+	is_int(query_int("SELECT polls FROM feeds WHERE name = 'a'"), 2,
+	    "the polls not yet counted are added to feeds.polls");
+	fa.unsaved_polls = 0;
+	ok(store_feed_save(st, &fa) == 0 &&
+	    query_int("SELECT polls FROM feeds WHERE name = 'a'") == 2,
+	    "a save without a poll counts none");
 	feed_state_free(&fa);
 	ok(store_feed_register(st, &ca, &fa) == 0, "feed a re-registered");
 	ok(fa.last_polled_at == now && fa.etag && strcmp(fa.etag, "\"abc\"") == 0 &&
