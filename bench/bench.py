@@ -51,7 +51,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(os.path.dirname(TOP), "shared", "bench", "gen_corpus.py")
 NODE_DIR = os.path.join(TOP, "build", "node")
 NODE_PKGS = ["@mozilla/readability@0.6.0", "jsdom@29"]
-DEB_PEERS = ["sfeed", "newsboat", "python3-feedparser", "nginx-light"]
+DEB_PEERS = ["sfeed", "newsboat", "python3-feedparser", "nginx-light", "curl"]
 SYS_PYTHON = "/usr/bin/python3"     # Debian's python3-feedparser lives here
 
 ROWS = []          # the results table
@@ -620,9 +620,26 @@ class Steady:
         self.p = subprocess.Popen([a.prog("datelined"), "-c", conf], cwd=self.d,
                                   stdout=self.log, stderr=subprocess.STDOUT)
         self.n = n
+        self.url = urls[0]
         self.samples = []
         self.t_start = time.monotonic()
         self.warm = None
+
+    def curl_floor(self, requests=5000, reps=3):
+        """The peer: the curl program asking for one feed with its ETag
+        over one kept-alive connection, every answer a 304: CPU µs per
+        request of libcurl alone, with no scheduling and no store."""
+        import urllib.request
+        etag = urllib.request.urlopen(self.url, timeout=10).headers["ETag"]
+        cfg = os.path.join(self.d, "curl.cfg")
+        with open(cfg, "w") as f:
+            for _ in range(requests):
+                f.write('url = "%s"\noutput = "/dev/null"\n' % self.url)
+        us = []
+        for _ in range(reps):
+            _, cpu, _, _ = run(["curl", "-s", "-K", cfg, "-H", "If-None-Match: %s" % etag])
+            us.append(cpu / requests * 1e6)
+        return us
 
     def polls(self):
         try:
@@ -677,9 +694,12 @@ class Steady:
         rss = [x[3] for x in s]
         hwm = max(x[4] for x in s)
         total_polls = s[-1][2] - s[0][2]
+        floor = self.curl_floor()
         row("steady", "CPU µs per poll (%d feeds, 304, 60 s)" % self.n, per_poll,
+            "curl program, 304s on one connection", floor,
             higher_better=False, target="≤ 100 µs", met=med(per_poll) <= 100,
-            note="per-minute windows; %d polls in %d min" % (total_polls, len(s) - 1))
+            note="per-minute windows; %d polls in %d min; the peer is libcurl's own "
+            "cost per request, the floor for any libcurl poller" % (total_polls, len(s) - 1))
         row("steady", "RSS MB (VmRSS per minute)", rss, higher_better=False,
             target="≤ 64 MB", met=max(rss) <= 64,
             note="peak VmHWM %.1f MB including the warm-up (first polls: 200)" % hwm)
