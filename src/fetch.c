@@ -527,12 +527,14 @@ transfer_done(struct fetch *x, CURLcode rc)
 	else if (rc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(msg, sizeof(msg), "announced body larger than %lld bytes (max_bytes)",
 		    x->max_bytes);
-	else if (rc == CURLE_OPERATION_TIMEDOUT && strstr(x->curl_err, "after 0 ms") != NULL)
+	else if (rc == CURLE_OPERATION_TIMEDOUT && (strstr(x->curl_err, " after 0 ms") ||
+	    strstr(x->curl_err, " after 0 milliseconds")))
 		/*
 		 * NOTE: libcurl 7.88 counts the time a transfer waits for one of
 		 * the host's max_host_connections in its timeout, and then blames
-		 * name resolution ("... with timeout after 0 ms").  Say what
-		 * happened instead.
+		 * the phase it was about to start, 0 ms into it ("Resolving timed
+		 * out with timeout after 0 ms", "Connection timed out after 0
+		 * milliseconds").  Say what happened instead.
 		 */
 		snprintf(msg, sizeof(msg), "timed out after %.0fs waiting for a free connection "
 		    "to the host (max_host_connections are busy)", now_monotonic() - x->started);
