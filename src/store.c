@@ -583,8 +583,31 @@ store_close(struct store *st)
 
 /* --- binding helpers ---------------------------------------------------- */
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	return s;
+}
+
+int
+store_finish(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE)
+		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -592,8 +615,8 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
-static void
-bind_time(sqlite3_stmt *s, int i, int64_t t)
+void
+store_bind_time(sqlite3_stmt *s, int i, int64_t t)
 {
 	char buf[DATE_RFC3339_LEN];
 
@@ -709,7 +732,7 @@ feed_lookup(struct store *st, const char *name, struct feed_state *fs, char **ur
 	sqlite3_stmt *s = st->stmt[S_FEED_BY_NAME];
 	int rc;
 
-	bind_text(s, 1, name);
+	store_bind_text(s, 1, name);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		feed_state_load(s, fs);
@@ -739,19 +762,19 @@ store_feed_register(struct store *st, const struct feed_conf *conf, struct feed_
 		goto fail;
 	if (!found) {
 		s = st->stmt[S_FEED_INSERT];
-		bind_text(s, 1, conf->name);
-		bind_text(s, 2, conf->url);
-		bind_text(s, 3, feed_kind_name(conf->kind));
-		bind_text(s, 4, conf->agency);
-		bind_time(s, 5, (int64_t)now_wall());
+		store_bind_text(s, 1, conf->name);
+		store_bind_text(s, 2, conf->url);
+		store_bind_text(s, 3, feed_kind_name(conf->kind));
+		store_bind_text(s, 4, conf->agency);
+		store_bind_time(s, 5, (int64_t)now_wall());
 		if (step_done(st, s) < 0)
 			goto fail;
 	} else {
 		s = st->stmt[S_FEED_UPDATE_CONF];
 		sqlite3_bind_int64(s, 1, fs->id);
-		bind_text(s, 2, conf->url);
-		bind_text(s, 3, feed_kind_name(conf->kind));
-		bind_text(s, 4, conf->agency);
+		store_bind_text(s, 2, conf->url);
+		store_bind_text(s, 3, feed_kind_name(conf->kind));
+		store_bind_text(s, 4, conf->agency);
 		if (step_done(st, s) < 0)
 			goto fail;
 		if (!str_eq_null(old_url, conf->url)) {
@@ -808,7 +831,7 @@ store_feeds_deactivate_others(struct store *st, char *const *names, size_t n)
 		goto out;
 	}
 	for (size_t i = 0; i < gone.n; i++) {
-		bind_text(u, 1, gone.v[i]);
+		store_bind_text(u, 1, gone.v[i]);
 		if (step_done(st, u) < 0)
 			goto out;
 		log_info("feed %s: no longer configured; its articles are kept", gone.v[i]);
@@ -830,21 +853,21 @@ store_feed_save(struct store *st, const struct feed_state *fs)
 	sqlite3_stmt *s = st->stmt[S_FEED_SAVE];
 
 	sqlite3_bind_int64(s, 1, fs->id);
-	bind_text(s, 2, fs->fetch_url);
-	bind_text(s, 3, fs->redirect_url);
+	store_bind_text(s, 2, fs->fetch_url);
+	store_bind_text(s, 3, fs->redirect_url);
 	sqlite3_bind_int(s, 4, fs->redirect_count);
-	bind_text(s, 5, fs->etag);
-	bind_text(s, 6, fs->last_modified);
-	bind_time(s, 7, fs->last_polled_at);
-	bind_time(s, 8, fs->last_success_at);
-	bind_time(s, 9, fs->last_new_item_at);
-	bind_time(s, 10, fs->next_poll_at);
-	bind_time(s, 11, fs->gone_at);
+	store_bind_text(s, 5, fs->etag);
+	store_bind_text(s, 6, fs->last_modified);
+	store_bind_time(s, 7, fs->last_polled_at);
+	store_bind_time(s, 8, fs->last_success_at);
+	store_bind_time(s, 9, fs->last_new_item_at);
+	store_bind_time(s, 10, fs->next_poll_at);
+	store_bind_time(s, 11, fs->gone_at);
 	sqlite3_bind_int(s, 12, fs->last_status);
-	bind_text(s, 13, fs->last_error);
+	store_bind_text(s, 13, fs->last_error);
 	sqlite3_bind_int(s, 14, fs->consecutive_errors);
-	bind_text(s, 15, fs->title);
-	bind_text(s, 16, fs->site_url);
+	store_bind_text(s, 15, fs->title);
+	store_bind_text(s, 16, fs->site_url);
 	if (fs->cur_interval > 0)
 		sqlite3_bind_double(s, 17, fs->cur_interval);
 	else
@@ -1008,7 +1031,7 @@ store_story_known(struct store *st, const char *hash)
 	sqlite3_stmt *s = st->stmt[S_STORY_KNOWN];
 	int rc;
 
-	bind_text(s, 1, hash);
+	store_bind_text(s, 1, hash);
 	rc = sqlite3_step(s);
 	stmt_done(s);
 	if (rc == SQLITE_ROW)
@@ -1037,10 +1060,10 @@ story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
 	if (fp == NULL)
 		return 0;
 	s = st->stmt[S_STORY_INSERT];
-	bind_text(s, 1, fp->hash);
-	bind_text(s, 2, title);
-	bind_text(s, 3, agency);
-	bind_time(s, 4, now);
+	store_bind_text(s, 1, fp->hash);
+	store_bind_text(s, 2, title);
+	store_bind_text(s, 3, agency);
+	store_bind_time(s, 4, now);
 	sqlite3_bind_int(s, 5, fp->teaser);
 	if (fp->has_minhash) {
 		for (int i = 0; i < SYN_MINHASH; i++) {
@@ -1057,7 +1080,7 @@ story_for(struct store *st, const struct syn_fingerprint *fp, const char *title,
 		return -1;
 	created = sqlite3_changes(st->db) > 0;
 	s = st->stmt[S_STORY_ID];
-	bind_text(s, 1, fp->hash);
+	store_bind_text(s, 1, fp->hash);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
@@ -1136,9 +1159,8 @@ fts_queued(struct store *st, int64_t id, int forget)
 	return 0;
 }
 
-/* Indexes the article's title and body, at the commit inside a transaction. */
-static int
-fts_add(struct store *st, int64_t id)
+int
+store_fts_add(struct store *st, int64_t id)
 {
 	sqlite3_stmt *s = st->stmt[S_FTS_ADD];
 
@@ -1165,8 +1187,8 @@ keep_revision(struct store *st, int64_t article_id, const char *hash, int64_t no
 	sqlite3_stmt *s = st->stmt[S_REVISION];
 
 	sqlite3_bind_int64(s, 1, article_id);
-	bind_time(s, 2, now);
-	bind_text(s, 3, hash);
+	store_bind_time(s, 2, now);
+	store_bind_text(s, 3, hash);
 	sqlite3_bind_int(s, 4, only_page_text);
 	return step_done(st, s);
 }
@@ -1188,12 +1210,12 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 				continue;
 			s = st->stmt[S_ART_BY_GUID];
 			sqlite3_bind_int64(s, 1, feed_id);
-			bind_text(s, 2, a->guid);
+			store_bind_text(s, 2, a->guid);
 		} else if (pass == 1) {
 			if (a->url == NULL)
 				continue;
 			s = st->stmt[S_ART_BY_URL];
-			bind_text(s, 1, a->url);
+			store_bind_text(s, 1, a->url);
 		} else {
 			/*
 			 * The same feed's same full text from the last days under
@@ -1204,8 +1226,8 @@ article_find(struct store *st, int64_t feed_id, const struct article *a,
 				continue;
 			s = st->stmt[S_ART_BY_HASH];
 			sqlite3_bind_int64(s, 1, feed_id);
-			bind_text(s, 2, a->fp->hash);
-			bind_time(s, 3, a->now - SAME_TEXT_WINDOW);
+			store_bind_text(s, 2, a->fp->hash);
+			store_bind_time(s, 3, a->now - SAME_TEXT_WINDOW);
 		}
 		rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
@@ -1230,20 +1252,20 @@ static void
 bind_article(sqlite3_stmt *s, const struct article *a, int64_t story_id)
 {
 	bind_id(s, 2, story_id);
-	bind_text(s, 3, a->guid);
-	bind_text(s, 5, a->title);
-	bind_text(s, 6, a->byline);
-	bind_text(s, 7, a->agency);
-	bind_text(s, 8, a->dateline);
-	bind_text(s, 9, a->summary);
-	bind_text(s, 11, a->content_html);
-	bind_text(s, 12, a->categories_json);
-	bind_text(s, 13, a->enclosures_json);
-	bind_text(s, 14, a->fp ? a->fp->hash : NULL);
+	store_bind_text(s, 3, a->guid);
+	store_bind_text(s, 5, a->title);
+	store_bind_text(s, 6, a->byline);
+	store_bind_text(s, 7, a->agency);
+	store_bind_text(s, 8, a->dateline);
+	store_bind_text(s, 9, a->summary);
+	store_bind_text(s, 11, a->content_html);
+	store_bind_text(s, 12, a->categories_json);
+	store_bind_text(s, 13, a->enclosures_json);
+	store_bind_text(s, 14, a->fp ? a->fp->hash : NULL);
 	sqlite3_bind_int(s, 15, a->auto_published);
-	bind_time(s, 16, a->published_at);
-	bind_time(s, 17, a->updated_at);
-	bind_text(s, 19, a->feed_text);
+	store_bind_time(s, 16, a->published_at);
+	store_bind_time(s, 17, a->updated_at);
+	store_bind_text(s, 19, a->feed_text);
 }
 
 /* Drops story_id if no article uses it any more, else fixes its first article. */
@@ -1272,7 +1294,7 @@ story_set_first(struct store *st, int64_t story_id, int64_t article_id, const ch
 		return -1;
 	s = st->stmt[S_STORY_AGENCY];
 	sqlite3_bind_int64(s, 1, story_id);
-	bind_text(s, 2, agency);
+	store_bind_text(s, 2, agency);
 	return step_done(st, s);
 }
 
@@ -1299,20 +1321,20 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		s = st->stmt[S_ART_INSERT];
 		sqlite3_bind_int64(s, 1, feed_id);
 		bind_article(s, a, story);
-		bind_text(s, 4, url);
-		bind_time(s, 18, now);
+		store_bind_text(s, 4, url);
+		store_bind_time(s, 18, now);
 		sqlite3_bind_int(s, 20, a->want_page);
 		if (step_done(st, s) < 0)
 			goto fail;
 		id = sqlite3_last_insert_rowid(st->db);
 		*outcome = STORE_NEW;
-		if (fts_add(st, id) < 0)
+		if (store_fts_add(st, id) < 0)
 			goto fail;
 		if (url != NULL) {
 			/* Related-story links that pointed here before it was stored. */
 			s = st->stmt[S_LINKS_TARGET_NEW];
 			sqlite3_bind_int64(s, 1, id);
-			bind_text(s, 2, url);
+			store_bind_text(s, 2, url);
 			if (step_done(st, s) < 0)
 				goto fail;
 		}
@@ -1324,7 +1346,7 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		 */
 		if (url != NULL && !str_eq_null(url, old_url)) {
 			s = st->stmt[S_ART_URL_TAKEN];
-			bind_text(s, 1, url);
+			store_bind_text(s, 1, url);
 			sqlite3_bind_int64(s, 2, id);
 			rc = sqlite3_step(s);
 			stmt_done(s);
@@ -1340,9 +1362,9 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		if (!page_done && keep_revision(st, id, a->fp ? a->fp->hash : NULL, now, 0) < 0)
 			goto fail;
 		s = st->stmt[page_done ? S_FTS_DEL_TITLE : S_FTS_DEL_FEED];
-		bind_text(s, 2, a->title);
+		store_bind_text(s, 2, a->title);
 		if (!page_done)
-			bind_text(s, 3, a->feed_text);
+			store_bind_text(s, 3, a->feed_text);
 		if (fts_remove_if(st, s, id, &fts_removed) < 0)
 			goto fail;
 		/*
@@ -1355,11 +1377,11 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		s = st->stmt[page_done ? S_ART_UPDATE_FEED_ONLY : S_ART_UPDATE];
 		sqlite3_bind_int64(s, 1, id);
 		bind_article(s, a, story);
-		bind_text(s, 4, url);
-		bind_time(s, 18, now);
+		store_bind_text(s, 4, url);
+		store_bind_time(s, 18, now);
 		if (step_done(st, s) < 0)
 			goto fail;
-		if (fts_removed && fts_add(st, id) < 0)
+		if (fts_removed && store_fts_add(st, id) < 0)
 			goto fail;
 		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
 		if (*outcome == STORE_CHANGED && !page_done && old_story > 0 &&
@@ -1397,7 +1419,7 @@ store_pages_pending(struct store *st, int64_t feed_id, int64_t now, int limit,
 	*jobs = NULL;
 	*njobs = 0;
 	sqlite3_bind_int64(s, 1, feed_id);
-	bind_time(s, 2, now);
+	store_bind_time(s, 2, now);
 	sqlite3_bind_int(s, 3, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (n == cap) {
@@ -1434,23 +1456,15 @@ static int
 article_update(struct store *st, const char *sql, int64_t id, const char *text,
     int64_t a, int64_t b)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = store_prepare(st, sql);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	if (s == NULL)
 		return -1;
-	}
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, text);
+	store_bind_text(s, 2, text);
 	bind_id(s, 3, a);
 	bind_id(s, 4, b);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
-		return -1;
-	}
-	sqlite3_finalize(s);
-	return 0;
+	return store_finish(st, s);
 }
 
 /*
@@ -1464,7 +1478,7 @@ store_clip(struct store *st, int64_t id, const struct article_page *p)
 	int removed = 0;
 
 	if (p->title != NULL) {
-		bind_text(s, 2, p->title);
+		store_bind_text(s, 2, p->title);
 		if (fts_remove_if(st, s, id, &removed) < 0)
 			return -1;
 	}
@@ -1473,7 +1487,7 @@ store_clip(struct store *st, int64_t id, const struct article_page *p)
 	    (p->title != NULL && article_update(st, "UPDATE articles SET title = ?2"
 	    " WHERE id = ?1", id, p->title, 0, 0) < 0))
 		return -1;
-	return removed ? fts_add(st, id) : 0;
+	return removed ? store_fts_add(st, id) : 0;
 }
 
 /*
@@ -1493,9 +1507,9 @@ merge_republished(struct store *st, int64_t article_id, int64_t feed_id, const c
 	if (fp == NULL || fp->teaser || !fp->has_minhash)
 		return 0;
 	sqlite3_bind_int64(s, 1, feed_id);
-	bind_text(s, 2, fp->hash);
+	store_bind_text(s, 2, fp->hash);
 	sqlite3_bind_int64(s, 3, article_id);
-	bind_time(s, 4, now - SAME_TEXT_WINDOW);
+	store_bind_time(s, 4, now - SAME_TEXT_WINDOW);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		older = sqlite3_column_int64(s, 0);
@@ -1518,8 +1532,8 @@ merge_republished(struct store *st, int64_t article_id, int64_t feed_id, const c
 		return -1;
 	s = st->stmt[S_ART_TAKE_IDENTITY];
 	sqlite3_bind_int64(s, 1, older);
-	bind_text(s, 2, guid);
-	bind_text(s, 3, url);
+	store_bind_text(s, 2, guid);
+	store_bind_text(s, 3, url);
 	if (step_done(st, s) < 0)
 		return -1;
 	return 1;
@@ -1566,28 +1580,28 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	if (keep_revision(st, article_id, p->fp ? p->fp->hash : NULL, now, 1) < 0)
 		return -1;
 	s = st->stmt[S_FTS_DEL_PAGE];
-	bind_text(s, 2, p->body);
-	bind_text(s, 3, p->title);
+	store_bind_text(s, 2, p->body);
+	store_bind_text(s, 3, p->title);
 	if (fts_remove_if(st, s, article_id, &fts_removed) < 0)
 		return -1;
 	s = st->stmt[S_PAGE_DONE];
 	sqlite3_bind_int64(s, 1, article_id);
-	bind_text(s, 2, p->body);
-	bind_text(s, 3, p->byline);
-	bind_text(s, 4, p->agency);
-	bind_text(s, 5, p->dateline);
+	store_bind_text(s, 2, p->body);
+	store_bind_text(s, 3, p->byline);
+	store_bind_text(s, 4, p->agency);
+	store_bind_text(s, 5, p->dateline);
 	sqlite3_bind_int(s, 6, p->auto_published);
-	bind_time(s, 7, p->published_at);
-	bind_time(s, 8, p->updated_at);
-	bind_text(s, 9, p->page_url);
-	bind_text(s, 10, p->fp ? p->fp->hash : NULL);
+	store_bind_time(s, 7, p->published_at);
+	store_bind_time(s, 8, p->updated_at);
+	store_bind_text(s, 9, p->page_url);
+	store_bind_text(s, 10, p->fp ? p->fp->hash : NULL);
 	bind_id(s, 11, story);
-	bind_time(s, 12, now);
+	store_bind_time(s, 12, now);
 	sqlite3_bind_int(s, 13, p->count_attempt ? 1 : 0);
-	bind_text(s, 14, p->title);
+	store_bind_text(s, 14, p->title);
 	if (step_done(st, s) < 0)
 		return -1;
-	if (fts_removed && fts_add(st, article_id) < 0)
+	if (fts_removed && store_fts_add(st, article_id) < 0)
 		return -1;
 	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
 		return -1;
@@ -1602,18 +1616,18 @@ store_article_page(struct store *st, int64_t article_id, const struct article_pa
 	for (size_t i = 0; i < p->nlinks; i++) {
 		s = st->stmt[S_LINK_INSERT];
 		sqlite3_bind_int64(s, 1, article_id);
-		bind_text(s, 2, p->links[i].url);
-		bind_text(s, 3, p->links[i].title);
-		bind_text(s, 4, p->links[i].category);
+		store_bind_text(s, 2, p->links[i].url);
+		store_bind_text(s, 3, p->links[i].title);
+		store_bind_text(s, 4, p->links[i].category);
 		if (step_done(st, s) < 0)
 			return -1;
 	}
 	if (p->html_z != NULL) {
 		s = st->stmt[S_PAGE_KEEP];
 		sqlite3_bind_int64(s, 1, article_id);
-		bind_text(s, 2, p->fetched_url);
-		bind_time(s, 3, now);
-		bind_text(s, 4, p->content_type);
+		store_bind_text(s, 2, p->fetched_url);
+		store_bind_time(s, 3, now);
+		store_bind_text(s, 4, p->content_type);
 		sqlite3_bind_int64(s, 5, (sqlite3_int64)p->html_size);
 		sqlite3_bind_blob64(s, 6, p->html_z, p->html_z_len, SQLITE_TRANSIENT);
 		if (step_done(st, s) < 0)
@@ -1667,7 +1681,7 @@ store_article_joined(struct store *st, int64_t article_id, const char *body,
 		return -1;
 	}
 	s = st->stmt[S_FTS_DEL_PAGE];
-	bind_text(s, 2, body);
+	store_bind_text(s, 2, body);
 	sqlite3_bind_null(s, 3);
 	if (fts_remove_if(st, s, article_id, &fts_removed) < 0)
 		goto fail;
@@ -1675,7 +1689,7 @@ store_article_joined(struct store *st, int64_t article_id, const char *body,
 	    " content_hash = (SELECT content_hash FROM stories WHERE id = ?3),"
 	    " continuation_of = NULL WHERE id = ?1", article_id, body, story, 0) < 0)
 		goto fail;
-	if (fts_removed && fts_add(st, article_id) < 0)
+	if (fts_removed && store_fts_add(st, article_id) < 0)
 		goto fail;
 	if (old_story > 0 && old_story != story && story_lost_copy(st, old_story, article_id) < 0)
 		goto fail;
@@ -1715,9 +1729,9 @@ store_article_page_failed(struct store *st, int64_t article_id, const char *why,
 	sqlite3_stmt *s = st->stmt[S_PAGE_FAILED];
 
 	sqlite3_bind_int64(s, 1, article_id);
-	bind_text(s, 2, final ? "failed" : "pending");
-	bind_text(s, 3, why);
-	bind_time(s, 4, final ? DATE_UNSET : next_try);
+	store_bind_text(s, 2, final ? "failed" : "pending");
+	store_bind_text(s, 3, why);
+	store_bind_time(s, 4, final ? DATE_UNSET : next_try);
 	return step_done(st, s);
 }
 
@@ -1756,13 +1770,11 @@ store_health(struct store *st, struct store_health *h)
 static int
 count_rows(struct store *st, const char *sql, long long *out)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = store_prepare(st, sql);
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	if (s == NULL)
 		return -1;
-	}
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
@@ -1784,21 +1796,16 @@ store_counts(struct store *st, long long *stories, long long *articles)
 static int
 exec_bound(struct store *st, const char *sql, int64_t before, int limit, int *changes)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = store_prepare(st, sql);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
+	if (s == NULL)
 		return -1;
-	}
-	bind_time(s, 1, before);
+	store_bind_time(s, 1, before);
 	sqlite3_bind_int(s, 2, limit);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		store_seterr(st, "%s: %s", st->path, sqlite3_errmsg(st->db));
-		sqlite3_finalize(s);
+	if (store_finish(st, s) < 0)
 		return -1;
-	}
+	/* The count of the last statement completed stays after finalize. */
 	*changes += sqlite3_changes(st->db);
-	sqlite3_finalize(s);
 	return 0;
 }
 

@@ -22,52 +22,6 @@ static const char *const state_names[] = {
 	[EDITION_DONE] = "done",
 };
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(store_db(st)));
-		return NULL;
-	}
-	return s;
-}
-
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v == NULL)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void
-bind_time(sqlite3_stmt *s, int i, int64_t t)
-{
-	char buf[DATE_RFC3339_LEN];
-
-	if (t == DATE_UNSET) {
-		sqlite3_bind_null(s, i);
-		return;
-	}
-	date_format(t, buf);
-	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
-}
-
-/* Steps s to its end and finalizes it.  0 or -1. */
-static int
-finish(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE)
-		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(store_db(st)));
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Steps s for one row's first column as an integer (0 without a row).  0 or -1. */
 static int
 one_int(struct store *st, sqlite3_stmt *s, int64_t *v)
@@ -87,7 +41,7 @@ int
 store_edition_state(struct store *st, int64_t feed_id, const char *edition,
     const char *date, enum edition_state *state)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT state FROM editions WHERE feed_id = ?1"
+	sqlite3_stmt *s = store_prepare(st, "SELECT state FROM editions WHERE feed_id = ?1"
 	    " AND edition = ?2 AND date = ?3");
 	const unsigned char *v;
 	int rc;
@@ -96,8 +50,8 @@ store_edition_state(struct store *st, int64_t feed_id, const char *edition,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, feed_id);
-	bind_text(s, 2, edition);
-	bind_text(s, 3, date);
+	store_bind_text(s, 2, edition);
+	store_bind_text(s, 3, date);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW && (v = sqlite3_column_text(s, 0)) != NULL) {
 		for (size_t i = 1; i < ARRAY_LEN(state_names); i++)
@@ -113,27 +67,27 @@ int
 store_edition_look(struct store *st, int64_t feed_id, const char *edition,
     const char *date, const char *index_url, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *s = prepare(st, "INSERT INTO editions (feed_id, edition, date, state,"
-	    " index_url, attempts, first_tried_at, last_tried_at) VALUES (?1, ?2, ?3,"
-	    " 'pending', ?4, 1, ?5, ?5) ON CONFLICT (feed_id, edition, date) DO UPDATE SET"
+	sqlite3_stmt *s = store_prepare(st, "INSERT INTO editions (feed_id, edition, date,"
+	    " state, index_url, attempts, first_tried_at, last_tried_at)"
+	    " VALUES (?1, ?2, ?3, 'pending', ?4, 1, ?5, ?5) ON CONFLICT (feed_id, edition, date) DO UPDATE SET"
 	    " attempts = attempts + 1, last_tried_at = excluded.last_tried_at,"
 	    " index_url = excluded.index_url");
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, feed_id);
-	bind_text(s, 2, edition);
-	bind_text(s, 3, date);
-	bind_text(s, 4, index_url);
-	bind_time(s, 5, now);
-	if (finish(st, s) < 0)
+	store_bind_text(s, 2, edition);
+	store_bind_text(s, 3, date);
+	store_bind_text(s, 4, index_url);
+	store_bind_time(s, 5, now);
+	if (store_finish(st, s) < 0)
 		return -1;
-	if ((s = prepare(st, "SELECT id FROM editions WHERE feed_id = ?1 AND edition = ?2"
-	    " AND date = ?3")) == NULL)
+	if ((s = store_prepare(st, "SELECT id FROM editions WHERE feed_id = ?1"
+	    " AND edition = ?2 AND date = ?3")) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, feed_id);
-	bind_text(s, 2, edition);
-	bind_text(s, 3, date);
+	store_bind_text(s, 2, edition);
+	store_bind_text(s, 3, date);
 	return one_int(st, s, id);
 }
 
@@ -145,9 +99,9 @@ store_edition_link(struct store *st, int64_t edition_id, int64_t feed_id,
 	int64_t id;
 
 	*added = 0;
-	if ((s = prepare(st, "SELECT id FROM articles WHERE url = ?1")) == NULL)
+	if ((s = store_prepare(st, "SELECT id FROM articles WHERE url = ?1")) == NULL)
 		return -1;
-	bind_text(s, 1, url);
+	store_bind_text(s, 1, url);
 	if (one_int(st, s, &id) < 0)
 		return -1;
 	/*
@@ -156,34 +110,31 @@ store_edition_link(struct store *st, int64_t edition_id, int64_t feed_id,
 	 * index link says.
 	 */
 	if (id == 0) {
-		if ((s = prepare(st, "INSERT INTO articles (feed_id, url, title, first_seen_at,"
-		    " page_state) VALUES (?1, ?2, ?3, ?4, 'pending')")) == NULL)
+		if ((s = store_prepare(st, "INSERT INTO articles (feed_id, url, title,"
+		    " first_seen_at, page_state) VALUES (?1, ?2, ?3, ?4, 'pending')"))
+		    == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, feed_id);
-		bind_text(s, 2, url);
-		bind_text(s, 3, title);
-		bind_time(s, 4, now);
-		if (finish(st, s) < 0)
+		store_bind_text(s, 2, url);
+		store_bind_text(s, 3, title);
+		store_bind_time(s, 4, now);
+		if (store_finish(st, s) < 0)
 			return -1;
 		id = sqlite3_last_insert_rowid(store_db(st));
 		*added = 1;
 		/* The search index has every article; links that pointed here resolve. */
-		if ((s = prepare(st, "INSERT INTO articles_fts (rowid, title, body) SELECT id,"
-		    " title, body FROM articles WHERE id = ?1")) == NULL)
+		if (store_fts_add(st, id) < 0)
+			return -1;
+		if ((s = store_prepare(st, "UPDATE links SET target_article_id = ?1"
+		    " WHERE url = ?2 AND target_article_id IS NULL")) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, id);
-		if (finish(st, s) < 0)
-			return -1;
-		if ((s = prepare(st, "UPDATE links SET target_article_id = ?1 WHERE url = ?2"
-		    " AND target_article_id IS NULL")) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, url);
-		if (finish(st, s) < 0)
+		store_bind_text(s, 2, url);
+		if (store_finish(st, s) < 0)
 			return -1;
 	}
-	if ((s = prepare(st, "INSERT OR IGNORE INTO edition_articles (edition_id, article_id,"
-	    " page, position) VALUES (?1, ?2, ?3, ?4)")) == NULL)
+	if ((s = store_prepare(st, "INSERT OR IGNORE INTO edition_articles (edition_id,"
+	    " article_id, page, position) VALUES (?1, ?2, ?3, ?4)")) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, edition_id);
 	sqlite3_bind_int64(s, 2, id);
@@ -192,14 +143,14 @@ store_edition_link(struct store *st, int64_t edition_id, int64_t feed_id,
 	else
 		sqlite3_bind_null(s, 3);
 	sqlite3_bind_int(s, 4, position);
-	return finish(st, s);
+	return store_finish(st, s);
 }
 
 int
 store_edition_update(struct store *st, int64_t edition_id, const struct edition_outcome *o,
     int64_t now)
 {
-	sqlite3_stmt *s = prepare(st, "UPDATE editions SET state = ?2,"
+	sqlite3_stmt *s = store_prepare(st, "UPDATE editions SET state = ?2,"
 	    " index_pages = index_pages + ?3, links_offsite = links_offsite + ?4,"
 	    " links_skipped = links_skipped + ?5,"
 	    " last_error = CASE WHEN ?2 = 'done' THEN last_error ELSE ?6 END,"
@@ -210,20 +161,21 @@ store_edition_update(struct store *st, int64_t edition_id, const struct edition_
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, edition_id);
-	bind_text(s, 2, state_names[o->state]);
+	store_bind_text(s, 2, state_names[o->state]);
 	sqlite3_bind_int(s, 3, o->index_pages);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64)o->offsite);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)o->skipped);
-	bind_text(s, 6, o->why);
-	bind_time(s, 7, now);
-	return finish(st, s);
+	store_bind_text(s, 6, o->why);
+	store_bind_time(s, 7, now);
+	return store_finish(st, s);
 }
 
 int
 store_editions_settled(struct store *st, int64_t feed_id, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT e.id FROM editions e WHERE e.feed_id = ?1"
-	    " AND e.state = 'indexed' AND NOT EXISTS (SELECT 1 FROM edition_articles ea"
+	sqlite3_stmt *s = store_prepare(st, "SELECT e.id FROM editions e"
+	    " WHERE e.feed_id = ?1 AND e.state = 'indexed' AND NOT EXISTS (SELECT 1"
+	    " FROM edition_articles ea"
 	    " JOIN articles a ON a.id = ea.article_id WHERE ea.edition_id = e.id"
 	    " AND a.page_state = 'pending') ORDER BY e.date, e.id");
 	size_t cap = 0;
@@ -265,7 +217,7 @@ int
 store_edition_clips(struct store *st, int64_t edition_id, struct edition_clip **clips,
     size_t *n)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT a.id, ea.page, ea.position, a.title,"
+	sqlite3_stmt *s = store_prepare(st, "SELECT a.id, ea.page, ea.position, a.title,"
 	    " a.clip_text, a.jump_to, a.jump_from FROM edition_articles ea"
 	    " JOIN articles a ON a.id = ea.article_id WHERE ea.edition_id = ?1"
 	    " ORDER BY ea.position, a.id");

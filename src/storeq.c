@@ -15,6 +15,9 @@
 #include "storeint.h"
 #include "util.h"
 
+static struct table *fill_table(struct store *st, sqlite3_stmt *s,
+    const struct column *cols, size_t ncols);
+
 /*
  * Runs sql (no parameters) and adds every row to a new table with cols.
  * Returns the table, or NULL with the error set.
@@ -22,32 +25,9 @@
 static struct table *
 query_table(struct store *st, const char *sql, const struct column *cols, size_t ncols)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *s;
-	struct table *t;
-	const char **cells;
-	int rc;
+	sqlite3_stmt *s = store_prepare(st, sql);
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(db));
-		return NULL;
-	}
-	t = table_new(cols, ncols);
-	cells = xcalloc(ncols, sizeof(*cells));
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (size_t c = 0; c < ncols; c++)
-			cells[c] = (const char *)sqlite3_column_text(s, (int)c);
-		table_add(t, cells);
-	}
-	free(cells);
-	if (rc != SQLITE_DONE) {
-		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(db));
-		sqlite3_finalize(s);
-		table_free(t);
-		return NULL;
-	}
-	sqlite3_finalize(s);
-	return t;
+	return s ? fill_table(st, s, cols, ncols) : NULL;
 }
 
 struct table *
@@ -73,20 +53,6 @@ query_feeds(struct store *st)
 	    " FROM feed_health ORDER BY name", cols, ARRAY_LEN(cols));
 }
 
-/* Binds a time, or NULL for DATE_UNSET. */
-static void
-bind_time_or_null(sqlite3_stmt *s, int i, int64_t t)
-{
-	char buf[DATE_RFC3339_LEN];
-
-	if (t == DATE_UNSET) {
-		sqlite3_bind_null(s, i);
-		return;
-	}
-	date_format(t, buf);
-	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
-}
-
 /* Steps a prepared statement into a new table; finalizes it.  NULL on error. */
 static struct table *
 fill_table(struct store *st, sqlite3_stmt *s, const struct column *cols, size_t ncols)
@@ -110,18 +76,6 @@ fill_table(struct store *st, sqlite3_stmt *s, const struct column *cols, size_t 
 	return t;
 }
 
-static sqlite3_stmt *
-prepare(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		store_seterr(st, "%s: %s", store_path(st), sqlite3_errmsg(store_db(st)));
-		return NULL;
-	}
-	return s;
-}
-
 struct table *
 query_stories(struct store *st, int64_t since, const char *agency, int min_copies, int limit)
 {
@@ -134,7 +88,7 @@ query_stories(struct store *st, int64_t since, const char *agency, int min_copie
 		{ "family", COL_INT, 0 },
 		{ "title", COL_TEXT, 70 },
 	};
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 	    "SELECT s.id, s.first_seen_at, s.agency, count(a.id), count(DISTINCT a.feed_id),"
 	    " s.family_id, s.title FROM stories s JOIN articles a ON a.story_id = s.id"
 	    " WHERE (?1 IS NULL OR s.first_seen_at >= ?1)"
@@ -144,7 +98,7 @@ query_stories(struct store *st, int64_t since, const char *agency, int min_copie
 
 	if (s == NULL)
 		return NULL;
-	bind_time_or_null(s, 1, since);
+	store_bind_time(s, 1, since);
 	if (agency)
 		sqlite3_bind_text(s, 2, agency, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 3, min_copies);
@@ -169,7 +123,7 @@ query_story(struct store *st, int64_t id)
 	 * Copies, first one first, then the family's other stories (their
 	 * first copy each), with minutes counted from this story's first copy.
 	 */
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 	    "WITH me AS (SELECT id, family_id FROM stories WHERE id = ?1),"
 	    " first AS (SELECT min(a.first_seen_at) AS t FROM articles a, me"
 	    "   WHERE a.story_id = me.id)"
@@ -211,7 +165,7 @@ query_search(struct store *st, const struct search_opts *o)
 	 * the body.  The filters apply after the match, so the FTS index does
 	 * the heavy lifting.
 	 */
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 	    "SELECT a.id, a.first_seen_at, f.name, a.story_id, a.title,"
 	    " snippet(articles_fts, 1, '[', ']', '...', 12), a.url"
 	    " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
@@ -226,7 +180,7 @@ query_search(struct store *st, const struct search_opts *o)
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_text(s, 1, o->query, -1, SQLITE_TRANSIENT);
-	bind_time_or_null(s, 2, o->since);
+	store_bind_time(s, 2, o->since);
 	if (o->feed)
 		sqlite3_bind_text(s, 3, o->feed, -1, SQLITE_TRANSIENT);
 	if (o->agency)
@@ -253,7 +207,7 @@ query_entities(struct store *st, int64_t since, const char *kind, int top)
 		{ "mentions", COL_INT, 0 },
 		{ "last_seen", COL_TIME, 0 },
 	};
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 	    "SELECT e.name, e.kind, count(DISTINCT se.story_id),"
 	    " (SELECT count(*) FROM articles a WHERE a.story_id IN (SELECT se2.story_id"
 	    "   FROM story_entities se2 JOIN stories s2 ON s2.id = se2.story_id"
@@ -267,7 +221,7 @@ query_entities(struct store *st, int64_t since, const char *kind, int top)
 
 	if (s == NULL)
 		return NULL;
-	bind_time_or_null(s, 1, since);
+	store_bind_time(s, 1, since);
 	if (kind)
 		sqlite3_bind_text(s, 2, kind, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 3, top);
@@ -287,7 +241,7 @@ query_entity(struct store *st, const char *name, int limit)
 		{ "outlets", COL_TEXT, 40 },
 		{ "title", COL_TEXT, 60 },
 	};
-	sqlite3_stmt *s = prepare(st,
+	sqlite3_stmt *s = store_prepare(st,
 	    "SELECT s.id, s.first_seen_at, e.name, e.kind, se.mentions,"
 	    " (SELECT count(*) FROM articles a WHERE a.story_id = s.id),"
 	    " (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT f.name AS name"
