@@ -279,7 +279,7 @@ BENCH_PYTHON ?= /usr/bin/python3
 BENCH_QUICK  ?=
 BENCH_PROGS   = walk parse extract pipeline growth
 
-bench:
+bench: deps
 	@$(MAKE) --no-print-directory O=$(BENCH_O) CFLAGS='-O2 -g' SANITIZE= all bench-progs
 	$(BENCH_PYTHON) bench/bench.py --build $(BENCH_O) $(if $(BENCH_QUICK),--quick)
 

@@ -21,8 +21,9 @@ WORK/RESULTS-quick.md so the full results are not overwritten).
   steady    10,000 feeds answering 304, 60 s interval: CPU per poll, RSS
   growth    a generated store of 10k / 100k / 1M articles: ingest rate,
             near-variant lookup, raw SQLite ceiling (bench/growth.c)
-  stories   #4: stories/s ingesting 200,000 articles (20 % syndicated);
-            #5: entity extraction articles/s and its share of ingest time
+  stories   stories/s ingesting the articles of a 4,000-feed corpus (20 %
+            syndicated); entity extraction articles/s and its share of
+            ingest time
             (bench/pipeline.c)
 
 Rates are per CPU-second of the measured process (user + system) unless a
@@ -178,6 +179,9 @@ def ensure_peers():
 def gen_corpus(work, name, args):
     """Generates (once; cached by generator hash and arguments) a corpus."""
     out = os.path.join(work, name)
+    if not os.path.exists(GEN):
+        raise SystemExit("bench: the corpus generator %s is missing: make bench expects the "
+                         "shared/ folder next to the source tree" % GEN)
     with open(GEN, "rb") as f:
         stamp = hashlib.sha256(f.read() + repr(args).encode()).hexdigest()
     sf = os.path.join(out, ".stamp")
@@ -270,8 +274,8 @@ def versions():
         except (OSError, IndexError):
             return "?"
 
-    for p in ("sfeed", "newsboat", "python3-feedparser", "nginx-light", "libxml2",
-              "libsqlite3-0", "nodejs"):
+    for p in ("sfeed", "newsboat", "python3-feedparser", "nginx-light", "curl", "libcurl4",
+              "libxml2", "libsqlite3-0", "nodejs"):
         v[p] = out(["dpkg-query", "-W", "-f=${Version}", p])
     for m in ("@mozilla/readability", "jsdom"):
         try:
@@ -345,7 +349,8 @@ def bench_parse(a, feeds):
     row("parse", "items/s, feed_parse + JSON output", ours_json, "sfeed (one stream)", sfeed)
     row("parse", "items/s, `dateline parse` one process per file", cli, "sfeed (one stream)",
         sfeed, note="%d files, process start-up included" % a.cli_files)
-    row("parse", "items/s, feed_parse in one process", ours, "feedparser %s" % "6", fparser,
+    row("parse", "items/s, feed_parse in one process", ours,
+        "feedparser %s" % versions_cache.get("python3-feedparser", "?"), fparser,
         note="feedparser on %d of the feeds" % len(fp_files))
     row("parse", "items/s wall clock, feed_parse", ours_w, "sfeed, wall clock", sfeed_w)
     NOTES.append("parse: %d feeds, %d items, %.0f MB; sfeed reads the files concatenated "
@@ -541,13 +546,14 @@ def bench_articles(a, site):
     row("articles", "body F1, tests/pages (%d annotated)" % len(names), mo, "Readability", mr,
         target="≥ Readability", met=mo >= mr)
     row("entities", "articles/s, entity extraction (site pages), one core", ents,
-        note="#5; see the stories rows for its share of ingest time")
+        note="see the stories rows for its share of ingest time")
     NOTES.append("articles: %d generated pages (%d outlets); Readability runs on %d of them "
                  "(every %dth), its time measured inside node around the jsdom parse and "
                  "Readability.parse (start-up and file reading not counted); ours: the "
                  "files read into memory first.  Both pinned to CPU %d.  The gold body of a "
                  "generated page is the paragraphs the generator wrote into its "
-                 "story-content div." % (len(pages), len(pages) // 25, len(sub),
+                 "story-content div." % (len(pages), len({p.split(os.sep)[-3] for p in pages}),
+                                         len(sub),
                                          max(1, len(pages) // a.readability_pages), a.cpu))
 
 
@@ -791,7 +797,7 @@ def bench_growth(a, steady):
                  "stories) and store_article_upsert, 50 per transaction; the lookup is "
                  "store.c's LSH candidate query plus the similarity of the candidates for a "
                  "near-variant (one word changed) of a stored story, on a read-only "
-                 "connection with the store's 32 MB page cache, timed after as many "
+                 "connection with the store's 8 MB page cache, timed after as many "
                  "untimed lookups of other stories (the daemon's connection is long-lived); "
                  "the raw ceiling inserts "
                  "the same row shape into a plain table grown to the same size, one prepared "
@@ -799,13 +805,19 @@ def bench_growth(a, steady):
 
 
 # ---------------------------------------------------------------------------
-# 6. stories (#4) and entities (#5)
+# 6. stories and entities
 
 def bench_stories(a, corpus):
     say("== stories: pipeline over %s" % corpus)
-    lst = os.path.join(corpus, "feed_files.txt")
     d = os.path.join(a.work, "pipeline")
     os.makedirs(d, exist_ok=True)
+    # NOTE: the generator's outlet names repeat in a large corpus, so some
+    # of its feeds are written to the same file; each file is read once.
+    with open(os.path.join(corpus, "feed_files.txt")) as f:
+        names = list(dict.fromkeys(line.strip() for line in f if line.strip()))
+    lst = os.path.join(a.work, "pipeline-files.txt")
+    with open(lst, "w") as f:
+        f.write("".join(n + "\n" for n in names))
     db = os.path.join(d, "p.db")
     for x in os.listdir(d):
         os.unlink(os.path.join(d, x))
@@ -813,17 +825,18 @@ def bench_stories(a, corpus):
                   "http://127.0.0.1:8080"], cpu=a.cpu)[0]
     for x in os.listdir(d):
         os.unlink(os.path.join(d, x))
-    row("stories", "stories/s ingesting %s feed items (20 %% syndicated)" % "{:,}".format(r["items"]),
+    if r["failed_feeds"]:
+        raise SystemExit("bench: pipeline: %d feed files failed" % r["failed_feeds"])
+    row("stories", "stories/s ingesting %s articles (20 %% syndicated)" % "{:,}".format(r["articles"]),
         r["stories"] / r["cpu_seconds"],
-        note="%d articles stored (an item whose text matches an article of the same feed "
-        "from the last 3 days is that article, re-published under a new GUID), "
-        "%d stories; %.0f articles/s per CPU-s; wall %.0f stories/s" % (
-            r["articles"], r["stories"], r["articles"] / r["cpu_seconds"],
-            r["stories"] / r["seconds"]))
+        note="%d feed files, %d items, %d stories; %.0f articles/s per CPU-s; wall %.0f "
+        "stories/s" % (r["feeds"], r["items"], r["stories"], r["articles"] / r["cpu_seconds"],
+                       r["stories"] / r["seconds"]))
     ent_rate = r["entity_calls"] / r["entity_cpu_seconds"]
     share = r["entity_cpu_seconds"] / r["cpu_seconds"]
     row("entities", "articles/s, entity extraction (feed texts), one core", ent_rate,
-        note="#5: %d calls (one per new story)" % r["entity_calls"])
+        note="%d calls (one per new story with full text; teasers get none)"
+        % r["entity_calls"])
     row("entities", "share of per-article ingest time", share * 100, higher_better=False,
         unit=" %", target="not the bottleneck", met=share < 0.5,
         note="entity CPU ÷ whole ingest CPU over the same articles")
