@@ -55,8 +55,7 @@ CREATE TABLE stories (
 	first_article_id INTEGER,                -- REFERENCES articles(id), set after insert
 	family_id        INTEGER,                -- the family's first story
 	teaser           INTEGER NOT NULL DEFAULT 0, -- only a teaser's text: never merged with full text
-	minhash          BLOB,                   -- near-variant signature (60 x uint32, little-endian)
-	shingles         INTEGER                 -- word 3-shingles of the text (for containment)
+	minhash          BLOB                    -- near-variant signature (uint32s, little-endian)
 );
 CREATE INDEX stories_family ON stories(family_id);
 CREATE INDEX stories_first_seen ON stories(first_seen_at);
@@ -141,16 +140,6 @@ CREATE TABLE entities (
 	kind TEXT NOT NULL CHECK (kind IN ('person', 'org', 'place')),
 	UNIQUE (name, kind)
 );
-
--- The entities a story's text names: extracted once per story (from the
--- text and the first copy's title) and linked to every copy.
-CREATE TABLE story_entities (
-	story_id  INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-	entity_id INTEGER NOT NULL REFERENCES entities(id),
-	mentions  INTEGER NOT NULL DEFAULT 1,
-	PRIMARY KEY (story_id, entity_id)
-) WITHOUT ROWID;
-CREATE INDEX story_entities_entity ON story_entities(entity_id);
 
 CREATE TABLE article_entities (
 	article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,

@@ -212,16 +212,22 @@ def test_readme_recipes(t):
 
 
 def test_migration_builds_search_index(t):
-    """A store of schema version 1 (before full-text search) is migrated
-    when datelined opens it, and its existing articles become searchable."""
+    """A store of schema version 1 (as first released: before full-text
+    search, story entities and shingle counts) is migrated when datelined
+    opens it: its existing articles become searchable, its stories get the
+    entities their copies had, and new stories can be stored."""
     w = Workdir()
     con = sqlite3.connect(w.db)
     con.executescript(open(os.path.join(TOP, "sql", "schema.sql")).read())
     con.execute("INSERT INTO feeds (name, url, kind, created_at) VALUES "
                 "('old', 'https://old.example/feed', 'agency', '2024-01-01T00:00:00Z')")
-    con.execute("INSERT INTO articles (feed_id, url, title, body, first_seen_at) VALUES "
-                "(1, 'https://old.example/1', 'An old article', 'Stored before search "
-                "existed, in São Paulo.', '2024-01-01T00:00:00Z')")
+    con.execute("INSERT INTO stories (content_hash, first_seen_at) VALUES "
+                "('%s', '2024-01-01T00:00:00Z')" % ("ab" * 32))
+    con.execute("INSERT INTO articles (feed_id, story_id, url, title, body, first_seen_at) "
+                "VALUES (1, 1, 'https://old.example/1', 'An old article', 'Stored before "
+                "search existed, in São Paulo.', '2024-01-01T00:00:00Z')")
+    con.execute("INSERT INTO entities (name, kind) VALUES ('São Paulo', 'place')")
+    con.execute("INSERT INTO article_entities (article_id, entity_id, mentions) VALUES (1, 1, 2)")
     con.commit()
     con.close()
     t.is_eq(w.sql("PRAGMA user_version"), [(1,)], "a version 1 store")
@@ -232,6 +238,19 @@ def test_migration_builds_search_index(t):
     t.is_eq(w.sql("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'sao AND paulo'"),
             [(1,)], "old articles are searchable, diacritics folded")
     t.ok(w.fts_ok(), "the rebuilt index is consistent")
+    t.is_eq(w.sql("SELECT story_id, entity_id, mentions FROM story_entities"), [(1, 1, 2)],
+            "the old story has the entities its copy had")
+    t.is_eq(w.sql("SELECT shingles FROM stories"), [(None,)],
+            "an old story's shingle count is unknown")
+    srv = FixtureServer()
+    srv.route("/f.xml", Response(rss([item("n1", "NATO chief eyes Indo-Pacific", NATO)])))
+    w.write_config([feed_yaml("new", srv.url("/f.xml"))])
+    rc, err = run_once(w)
+    t.ok(rc == 0 and w.sql("SELECT count(*) FROM stories WHERE shingles > 0")[0][0] == 1,
+         "a new story is stored in the migrated store, with its shingle count", err)
+    t.ok(w.sql("SELECT count(*) FROM story_entities se JOIN entities e ON e.id = se.entity_id"
+               " WHERE e.name = 'Jens Stoltenberg'")[0][0] == 1, "and its entities")
+    srv.close()
     t.is_eq(w.sql("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
             [("entity_mentions",), ("epaper_articles",), ("feed_health",),
              ("latest_articles",), ("story_copies",)],
