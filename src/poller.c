@@ -134,27 +134,26 @@ schedule(struct feed_run *r, double delay)
 
 /*
  * Writes the state of every feed queued by save_later in one transaction.
- * When the store cannot take it (locked past busy_timeout, disk full) the
- * feeds stay queued for the next try.  Returns 0 or -1.
+ * When the store cannot take all of it (locked past busy_timeout, disk
+ * full) none is written and the feeds stay queued for the next try.
+ * Returns 0 or -1.
  */
 static int
 save_flush(struct poller *p)
 {
-	size_t failed = 0;
-
 	ev_timer_stop(p->loop, &p->save_timer);
 	if (p->nunsaved == 0)
 		return 0;
 	if (store_begin(p->store) < 0)
 		goto retry;
 	for (size_t i = 0; i < p->nunsaved; i++)
-		if (store_feed_save(p->store, &p->unsaved[i]->st) < 0)
-			failed++;
+		if (store_feed_save(p->store, &p->unsaved[i]->st) < 0) {
+			/* Some errors end the transaction themselves: end it here. */
+			store_rollback(p->store);
+			goto retry;
+		}
 	if (store_commit(p->store) < 0)
 		goto retry;
-	if (failed)
-		log_warnx("%zu of %zu polled feeds could not be recorded: %s", failed,
-		    p->nunsaved, store_errmsg(p->store));
 	for (size_t i = 0; i < p->nunsaved; i++) {
 		p->unsaved[i]->save_queued = 0;
 		p->unsaved[i]->st.unsaved_polls = 0;

@@ -235,12 +235,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * per-statement cost was most of the time of storing a new story.
 	 */
 	[S_ENTITIES_ADD] =
-	    "INSERT INTO entities (name, kind) SELECT value ->> 0, value ->> 1"
-	    " FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING",
+	    "INSERT INTO entities (name, kind) SELECT json_extract(value, '$[0]'),"
+	    " json_extract(value, '$[1]') FROM json_each(?1) WHERE true"
+	    " ON CONFLICT DO NOTHING",
 	[S_STORY_ENTITIES_ADD] =
 	    "INSERT OR REPLACE INTO story_entities (story_id, entity_id, mentions)"
-	    " SELECT ?2, e.id, j.value ->> 2 FROM json_each(?1) j"
-	    " JOIN entities e ON e.name = j.value ->> 0 AND e.kind = j.value ->> 1",
+	    " SELECT ?2, e.id, json_extract(j.value, '$[2]') FROM json_each(?1) j"
+	    " JOIN entities e ON e.name = json_extract(j.value, '$[0]')"
+	    " AND e.kind = json_extract(j.value, '$[1]')",
 	[S_ART_ENTITIES_CLEAR] = "DELETE FROM article_entities WHERE article_id = ?1",
 	[S_ART_ENTITIES_LINK] =
 	    "INSERT OR REPLACE INTO article_entities (article_id, entity_id, mentions)"
@@ -1381,9 +1383,10 @@ store_article_upsert(struct store *st, int64_t feed_id, const struct article *a,
 		store_bind_time(s, 18, now);
 		if (step_done(st, s) < 0)
 			goto fail;
+		/* The UPDATE's count, before the search index runs a statement. */
+		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
 		if (fts_removed && store_fts_add(st, id) < 0)
 			goto fail;
-		*outcome = sqlite3_changes(st->db) > 0 ? STORE_CHANGED : STORE_UNCHANGED;
 		if (*outcome == STORE_CHANGED && !page_done && old_story > 0 &&
 		    old_story != story && story_lost_copy(st, old_story, id) < 0)
 			goto fail;
