@@ -45,25 +45,9 @@ feedxml_bound(char *s, size_t max)
 static void
 put_cp(struct buf *b, unsigned cp)
 {
-	char u[4];
-	size_t n;
-
 	if (cp == 0 || cp > 0xFFFF)
 		return;         /* HTML 4 entities are all in the BMP */
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	}
-	buf_append(b, u, n);
+	buf_put_utf8(b, cp);
 }
 
 /*

@@ -542,30 +542,7 @@ fast_ref(const char *s, size_t len, struct buf *b)
 		else
 			v = e->value;
 	}
-	if (v < 0x80)
-		buf_putc(b, (char)v);
-	else {
-		char u[4];
-		size_t n;
-
-		if (v < 0x800) {
-			u[0] = (char)(0xC0 | (v >> 6));
-			u[1] = (char)(0x80 | (v & 0x3F));
-			n = 2;
-		} else if (v < 0x10000) {
-			u[0] = (char)(0xE0 | (v >> 12));
-			u[1] = (char)(0x80 | ((v >> 6) & 0x3F));
-			u[2] = (char)(0x80 | (v & 0x3F));
-			n = 3;
-		} else {
-			u[0] = (char)(0xF0 | (v >> 18));
-			u[1] = (char)(0x80 | ((v >> 12) & 0x3F));
-			u[2] = (char)(0x80 | ((v >> 6) & 0x3F));
-			u[3] = (char)(0x80 | (v & 0x3F));
-			n = 4;
-		}
-		buf_append(b, u, n);
-	}
+	buf_put_utf8(b, v);
 	return j + 1;
 }
 
