@@ -132,6 +132,19 @@ def copy_db(db, dest):
     return os.path.join(dest, "copy.db")
 
 
+def has_schema(db):
+    """Whether the store's schema was committed (an error counts as yes: the
+    checks that follow then report it)."""
+    try:
+        con = sqlite3.connect(db)
+        try:
+            return con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return True
+
+
 def sanitizer_clean(log):
     return ("ERROR: AddressSanitizer" not in log and "ERROR: LeakSanitizer" not in log
             and "runtime error:" not in log)
@@ -162,8 +175,10 @@ def test_crashloop(t, kills, window):
         d.proc.wait()
         logs.append(d.log())
         d.errfile.close()
-        if not os.path.exists(w.db):
-            continue            # killed before the database was created
+        if not os.path.exists(w.db) or (not seen and not has_schema(w.db)):
+            # Killed before the database was created, or while its schema
+            # (one transaction) was being written: nothing was committed.
+            continue
         # Every other time the check runs on a copy, so the next start of
         # the daemon meets the hot WAL and recovers it itself.
         if i % 2:
